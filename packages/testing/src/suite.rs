@@ -1,0 +1,307 @@
+use anyhow::Result as AnyResult;
+use cosmwasm_std::{Addr, HexBinary, Timestamp, Uint128};
+use cw_multi_test::{App, AppResponse, Executor};
+use farthing_types::kyc::{
+    AuditEntry, AuditLogResponse, ExecuteMsg, InstantiateMsg, KycStatus, OfficersResponse,
+    PartyKind, Policy, QueryMsg, RecordInput, RecordResponse, RecordView, RecordsResponse, Verdict,
+};
+
+use crate::contracts::kyc_registry_contract;
+
+pub const ONE_YEAR: u64 = 365 * 24 * 3600;
+/// A fixed 32-byte attestation (the salted hash of an off-chain KYC file).
+pub const ATTESTATION: [u8; 32] = [0xab; 32];
+
+/// An active record for `address`, valid for one year from `now`.
+pub fn kyc_input(address: &Addr, tier: u8, jurisdiction: &str, now: Timestamp) -> RecordInput {
+    RecordInput {
+        address: address.to_string(),
+        status: KycStatus::Active,
+        tier,
+        kind: PartyKind::Individual,
+        jurisdiction: jurisdiction.to_string(),
+        expires_at: now.plus_seconds(ONE_YEAR),
+        attestation: HexBinary::from(ATTESTATION.to_vec()),
+        reason: "kyc_onboarding".to_string(),
+    }
+}
+
+/// Builds a [`Suite`]: defaults that work, `with_*` to vary them.
+pub struct SuiteBuilder {
+    policy: Policy,
+    officers: Vec<String>,
+    listed: Vec<(String, u8, String, PartyKind)>,
+}
+
+impl Default for SuiteBuilder {
+    fn default() -> Self {
+        SuiteBuilder {
+            policy: Policy::default(),
+            officers: vec!["officer".to_string()],
+            listed: vec![],
+        }
+    }
+}
+
+impl SuiteBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Replaces the default officer ("officer") with these.
+    pub fn with_officers(mut self, names: &[&str]) -> Self {
+        self.officers = names.iter().map(|n| n.to_string()).collect();
+        self
+    }
+
+    /// Lists the account `name` as an active individual of `tier` in `jurisdiction`.
+    pub fn with_listed(self, name: &str, tier: u8, jurisdiction: &str) -> Self {
+        self.with_listed_kind(name, tier, jurisdiction, PartyKind::Individual)
+    }
+
+    pub fn with_listed_kind(
+        mut self,
+        name: &str,
+        tier: u8,
+        jurisdiction: &str,
+        kind: PartyKind,
+    ) -> Self {
+        self.listed
+            .push((name.to_string(), tier, jurisdiction.to_string(), kind));
+        self
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = App::default();
+        let owner = app.api().addr_make("owner");
+        let officers: Vec<Addr> = self
+            .officers
+            .iter()
+            .map(|n| app.api().addr_make(n))
+            .collect();
+        let code_id = app.store_code(kyc_registry_contract());
+        let registry = app
+            .instantiate_contract(
+                code_id,
+                owner.clone(),
+                &InstantiateMsg {
+                    owner: None,
+                    officers: officers.iter().map(Addr::to_string).collect(),
+                    policy: self.policy,
+                },
+                &[],
+                "farthing-kyc-registry",
+                Some(owner.to_string()),
+            )
+            .expect("instantiate the KYC registry");
+        let mut suite = Suite {
+            app,
+            owner,
+            officer: officers
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Addr::unchecked("")),
+            registry,
+            registry_code_id: code_id,
+        };
+        if !self.listed.is_empty() {
+            let now = suite.now();
+            let inputs = self
+                .listed
+                .iter()
+                .map(|(name, tier, j, kind)| {
+                    let mut input = kyc_input(&suite.addr(name), *tier, j, now);
+                    input.kind = *kind;
+                    input
+                })
+                .collect();
+            let officer = suite.officer.clone();
+            suite
+                .upsert(&officer, inputs)
+                .expect("list the suite's accounts");
+        }
+        suite
+    }
+}
+
+/// A cw-multi-test `App` with a KYC registry, and typed executors and queries.
+pub struct Suite {
+    pub app: App,
+    pub owner: Addr,
+    /// The first officer (default "officer").
+    pub officer: Addr,
+    pub registry: Addr,
+    pub registry_code_id: u64,
+}
+
+impl Suite {
+    /// The address of the account called `name`.
+    pub fn addr(&self, name: &str) -> Addr {
+        self.app.api().addr_make(name)
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.app.block_info().time
+    }
+
+    pub fn advance_seconds(&mut self, seconds: u64) {
+        self.app.update_block(|b| {
+            b.time = b.time.plus_seconds(seconds);
+            b.height += seconds.div_ceil(5).max(1);
+        });
+    }
+
+    pub fn execute_registry(&mut self, sender: &Addr, msg: &ExecuteMsg) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.registry.clone(), msg, &[])
+    }
+
+    pub fn upsert(&mut self, sender: &Addr, records: Vec<RecordInput>) -> AnyResult<AppResponse> {
+        self.execute_registry(sender, &ExecuteMsg::UpsertRecords { records })
+    }
+
+    pub fn set_status(
+        &mut self,
+        sender: &Addr,
+        addresses: &[&Addr],
+        status: KycStatus,
+        reason: &str,
+    ) -> AnyResult<AppResponse> {
+        self.execute_registry(
+            sender,
+            &ExecuteMsg::SetStatus {
+                addresses: addresses.iter().map(|a| a.to_string()).collect(),
+                status,
+                reason: reason.to_string(),
+            },
+        )
+    }
+
+    pub fn remove_records(
+        &mut self,
+        sender: &Addr,
+        addresses: &[&Addr],
+        reason: &str,
+    ) -> AnyResult<AppResponse> {
+        self.execute_registry(
+            sender,
+            &ExecuteMsg::RemoveRecords {
+                addresses: addresses.iter().map(|a| a.to_string()).collect(),
+                reason: reason.to_string(),
+            },
+        )
+    }
+
+    pub fn update_policy(&mut self, sender: &Addr, policy: Policy) -> AnyResult<AppResponse> {
+        self.execute_registry(sender, &ExecuteMsg::UpdatePolicy { policy })
+    }
+
+    pub fn add_officer(&mut self, sender: &Addr, officer: &Addr) -> AnyResult<AppResponse> {
+        self.execute_registry(
+            sender,
+            &ExecuteMsg::AddOfficer {
+                address: officer.to_string(),
+            },
+        )
+    }
+
+    pub fn remove_officer(&mut self, sender: &Addr, officer: &Addr) -> AnyResult<AppResponse> {
+        self.execute_registry(
+            sender,
+            &ExecuteMsg::RemoveOfficer {
+                address: officer.to_string(),
+            },
+        )
+    }
+
+    pub fn update_ownership(
+        &mut self,
+        sender: &Addr,
+        action: cw_ownable::Action,
+    ) -> AnyResult<AppResponse> {
+        self.execute_registry(sender, &ExecuteMsg::UpdateOwnership(action))
+    }
+
+    fn query<T: serde::de::DeserializeOwned>(&self, msg: &QueryMsg) -> T {
+        self.app
+            .wrap()
+            .query_wasm_smart(self.registry.clone(), msg)
+            .expect("registry query")
+    }
+
+    pub fn record(&self, address: &Addr) -> Option<RecordView> {
+        let r: RecordResponse = self.query(&QueryMsg::Record {
+            address: address.to_string(),
+        });
+        r.record
+    }
+
+    pub fn records(
+        &self,
+        status: Option<KycStatus>,
+        jurisdiction: Option<&str>,
+        start_after: Option<&Addr>,
+        limit: Option<u32>,
+    ) -> Vec<RecordView> {
+        let r: RecordsResponse = self.query(&QueryMsg::Records {
+            status,
+            jurisdiction: jurisdiction.map(str::to_string),
+            start_after: start_after.map(Addr::to_string),
+            limit,
+        });
+        r.records
+    }
+
+    pub fn check_transfer(&self, from: &Addr, to: &Addr, amount: u128) -> Verdict {
+        self.query(&QueryMsg::CheckTransfer {
+            from: from.to_string(),
+            to: to.to_string(),
+            amount: Uint128::new(amount),
+        })
+    }
+
+    pub fn policy(&self) -> Policy {
+        self.query(&QueryMsg::Policy {})
+    }
+
+    pub fn officers(&self) -> Vec<Addr> {
+        let r: OfficersResponse = self.query(&QueryMsg::Officers {
+            start_after: None,
+            limit: None,
+        });
+        r.officers
+    }
+
+    pub fn audit_log(
+        &self,
+        subject: Option<&Addr>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+        descending: bool,
+    ) -> Vec<AuditEntry> {
+        let r: AuditLogResponse = self.query(&QueryMsg::AuditLog {
+            subject: subject.map(Addr::to_string),
+            start_after,
+            limit,
+            descending: Some(descending),
+        });
+        r.entries
+    }
+
+    /// Every audit entry, oldest first (pages through the log).
+    pub fn full_audit_log(&self) -> Vec<AuditEntry> {
+        let mut all: Vec<AuditEntry> = vec![];
+        loop {
+            let page = self.audit_log(None, all.last().map(|e| e.seq), Some(100), false);
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
+    }
+}
