@@ -7,4 +7,4 @@ mod contracts;
 mod suite;
 
 pub use contracts::kyc_registry_contract;
-pub use suite::{kyc_input, Suite, SuiteBuilder, ATTESTATION, ONE_YEAR};
+pub use suite::{kyc_input, RegistrySnapshot, Suite, SuiteBuilder, ATTESTATION, ONE_YEAR};

@@ -129,6 +129,16 @@ impl SuiteBuilder {
     }
 }
 
+/// The registry's whole observable state.
+#[derive(Debug, PartialEq)]
+pub struct RegistrySnapshot {
+    pub records: Vec<RecordView>,
+    pub policy: Policy,
+    pub officers: Vec<Addr>,
+    pub audit: Vec<AuditEntry>,
+    pub ownership: cw_ownable::Ownership<Addr>,
+}
+
 /// A cw-multi-test `App` with a KYC registry, and typed executors and queries.
 pub struct Suite {
     pub app: App,
@@ -291,6 +301,29 @@ impl Suite {
             descending: Some(descending),
         });
         r.entries
+    }
+
+    /// Every record, in address order (pages through the registry).
+    pub fn all_records(&self) -> Vec<RecordView> {
+        let mut all: Vec<RecordView> = vec![];
+        loop {
+            let page = self.records(None, None, all.last().map(|r| &r.address), Some(100));
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
+    }
+
+    /// Everything a rejected message must leave untouched.
+    pub fn registry_snapshot(&self) -> RegistrySnapshot {
+        RegistrySnapshot {
+            records: self.all_records(),
+            policy: self.policy(),
+            officers: self.officers(),
+            audit: self.full_audit_log(),
+            ownership: self.query(&QueryMsg::Ownership {}),
+        }
     }
 
     /// Every audit entry, oldest first (pages through the log).

@@ -1,7 +1,7 @@
 //! Officer messages: upsert, status change, removal. Each is all-or-nothing: every
 //! entry is validated before the first write.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Timestamp};
 use farthing_types::kyc::{
     events, AuditAction, GateRecord, KycStatus, RecordInput, ATTESTATION_LEN, MAX_TIER,
 };
@@ -80,10 +80,12 @@ fn validate_input(addr: &Addr, input: &RecordInput, env: &Env) -> ContractResult
         });
     }
     validate::reason(&input.reason)?;
-    if input.expires_at <= env.block.time {
+    // Expiry is kept to the second (the gate compares whole seconds).
+    let expires_at = Timestamp::from_seconds(input.expires_at.seconds());
+    if expires_at <= env.block.time {
         return Err(ContractError::ExpiryNotInFuture {
             address: addr.to_string(),
-            expires_at: input.expires_at,
+            expires_at,
             now: env.block.time,
         });
     }

@@ -2,7 +2,7 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Timestamp, Uint128};
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
-use super::{KycStatus, Policy, RecordInput, RecordView, Verdict};
+use super::{KycStatus, Policy, RecordInput, RecordView};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -52,7 +52,7 @@ pub enum QueryMsg {
         limit: Option<u32>,
     },
     /// The verdict on a transfer now, with a machine-readable denial.
-    #[returns(Verdict)]
+    #[returns(super::Verdict)]
     CheckTransfer {
         from: String,
         to: String,

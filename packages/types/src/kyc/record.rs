@@ -74,7 +74,8 @@ pub struct RecordInput {
     pub kind: PartyKind,
     /// ISO 3166-1 alpha-2 code: two uppercase ASCII letters.
     pub jurisdiction: String,
-    /// When the KYC must be refreshed. Must be in the future when written.
+    /// When the KYC must be refreshed. Stored to the second (sub-second part dropped);
+    /// must be in the future when written.
     pub expires_at: Timestamp,
     /// 32-byte salted commitment (hash) of the off-chain KYC file.
     pub attestation: HexBinary,
