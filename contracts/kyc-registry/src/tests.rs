@@ -204,28 +204,34 @@ fn policy_rules() {
         Err(ContractError::MissingWindow { tier: 2 })
     );
 
-    let mut p = Policy::default();
-    p.blocked_jurisdictions = vec!["KP".into(), "ir".into()];
+    let p = Policy {
+        blocked_jurisdictions: vec!["KP".into(), "ir".into()],
+        ..Policy::default()
+    };
     assert_eq!(
         validate::policy(&p),
         Err(ContractError::InvalidBlockedJurisdiction { value: "ir".into() })
     );
 
-    let mut p = Policy::default();
-    p.blocked_jurisdictions = vec!["KP".into(), "KP".into()];
+    let p = Policy {
+        blocked_jurisdictions: vec!["KP".into(), "KP".into()],
+        ..Policy::default()
+    };
     assert_eq!(
         validate::policy(&p),
         Err(ContractError::DuplicateJurisdiction { value: "KP".into() })
     );
 
-    let mut p = Policy::default();
-    p.blocked_jurisdictions = (0..250u32)
-        .map(|i| {
-            let a = b'A' + (i / 26) as u8;
-            let b = b'A' + (i % 26) as u8;
-            String::from_utf8(vec![a, b]).unwrap()
-        })
-        .collect();
+    let p = Policy {
+        blocked_jurisdictions: (0..250u32)
+            .map(|i| {
+                let a = b'A' + (i / 26) as u8;
+                let b = b'A' + (i % 26) as u8;
+                String::from_utf8(vec![a, b]).unwrap()
+            })
+            .collect(),
+        ..Policy::default()
+    };
     assert_eq!(
         validate::policy(&p),
         Err(ContractError::TooManyBlockedJurisdictions {
@@ -234,21 +240,25 @@ fn policy_rules() {
         })
     );
 
-    let mut p = Policy::default();
-    p.travel_rule = Some(TravelRule {
-        threshold: Uint128::new(1000),
-        min_tier: 4,
-    });
+    let p = Policy {
+        travel_rule: Some(TravelRule {
+            threshold: Uint128::new(1000),
+            min_tier: 4,
+        }),
+        ..Policy::default()
+    };
     assert_eq!(
         validate::policy(&p),
         Err(ContractError::InvalidTravelRuleTier { tier: 4 })
     );
 
-    let mut p = Policy::default();
-    p.travel_rule = Some(TravelRule {
-        threshold: Uint128::zero(),
-        min_tier: 2,
-    });
+    let p = Policy {
+        travel_rule: Some(TravelRule {
+            threshold: Uint128::zero(),
+            min_tier: 2,
+        }),
+        ..Policy::default()
+    };
     assert_eq!(
         validate::policy(&p),
         Err(ContractError::ZeroTravelRuleThreshold)
