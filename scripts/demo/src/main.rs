@@ -80,7 +80,13 @@ fn verdicts(suite: &Suite, pairs: &[(&str, &str, u128)]) {
         let (f, t) = (suite.addr(from), suite.addr(to));
         let smart = suite.check_transfer(&f, &t, *amount);
         let raw = client
-            .check_transfer(&suite.app.wrap(), suite.now(), &f, &t, Uint128::new(*amount))
+            .check_transfer(
+                &suite.app.wrap(),
+                suite.now(),
+                &f,
+                &t,
+                Uint128::new(*amount),
+            )
             .expect("raw read");
         assert_eq!(raw, smart, "raw-read client and smart query disagree");
         match &smart.denial {
@@ -88,7 +94,10 @@ fn verdicts(suite: &Suite, pairs: &[(&str, &str, u128)]) {
             Some(d) => println!(
                 "  {from:>5} -> {to:<5} {amount:>13}  DENIED {:<24} {}",
                 d.code.as_str(),
-                d.message.replace(&d.party.to_string(), &format!("<{}>", name_of(suite, &d.party)))
+                d.message.replace(
+                    &d.party.to_string(),
+                    &format!("<{}>", name_of(suite, &d.party))
+                )
             ),
         }
     }
@@ -128,7 +137,9 @@ fn main() -> Result<()> {
         .iter()
         .filter(|e| e.ty == "wasm-kyc_record_updated")
         .count();
-    println!("2. Officer loaded data/onboarding.csv: {updated} records in one all-or-nothing batch");
+    println!(
+        "2. Officer loaded data/onboarding.csv: {updated} records in one all-or-nothing batch"
+    );
 
     let bad = {
         let mut r = rows[0].1.clone();
@@ -136,7 +147,10 @@ fn main() -> Result<()> {
         r
     };
     let err = suite.upsert(&officer, vec![bad]).unwrap_err();
-    println!("   a row with jurisdiction \"Germany\" is refused: {}\n", err.root_cause());
+    println!(
+        "   a row with jurisdiction \"Germany\" is refused: {}\n",
+        err.root_cause()
+    );
 
     println!("3. Transfer checks (raw-read client and CheckTransfer query agree on each):");
     verdicts(
@@ -167,7 +181,10 @@ fn main() -> Result<()> {
             "  #{:<2} {:<16} subject {:<6} reason {:<15} at height {}",
             e.seq,
             e.action.as_str(),
-            e.subject.as_ref().map(|a| name_of(&suite, a)).unwrap_or_default(),
+            e.subject
+                .as_ref()
+                .map(|a| name_of(&suite, a))
+                .unwrap_or_default(),
             e.reason.unwrap_or_default(),
             e.height
         );
