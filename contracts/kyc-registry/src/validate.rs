@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use cosmwasm_std::{Addr, Api, Deps};
-use farthing_types::kyc::{Policy, MAX_BATCH, MAX_REASON_LEN, MAX_TIER, TIER_COUNT};
+use farthing_types::kyc::{is_valid_reason, Policy, MAX_BATCH, MAX_TIER, TIER_COUNT};
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::OFFICERS;
@@ -59,12 +59,7 @@ pub fn is_jurisdiction(value: &str) -> bool {
 }
 
 pub fn reason(reason: &str) -> ContractResult<()> {
-    let ok = !reason.is_empty()
-        && reason.len() <= MAX_REASON_LEN
-        && reason
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'));
-    if ok {
+    if is_valid_reason(reason) {
         Ok(())
     } else {
         Err(ContractError::InvalidReason {

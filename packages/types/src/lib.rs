@@ -5,3 +5,4 @@
 //! No contract crate depends on another contract crate; they all depend on this one.
 
 pub mod kyc;
+pub mod token;

@@ -27,3 +27,12 @@ pub const MAX_BATCH: usize = 200;
 pub const ATTESTATION_LEN: usize = 32;
 /// Maximum length of a reason code.
 pub const MAX_REASON_LEN: usize = 64;
+
+/// A reason code: 1 to [`MAX_REASON_LEN`] characters of `A-Z a-z 0-9 _ . : -`.
+pub fn is_valid_reason(reason: &str) -> bool {
+    !reason.is_empty()
+        && reason.len() <= MAX_REASON_LEN
+        && reason
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+}

@@ -43,8 +43,14 @@ pub enum DenialCode {
     OverPerTransferLimit,
     /// The amount is at or above the travel-rule threshold and a party's tier is too low.
     TravelRule,
-    /// Token-side only: the sender's rolling volume window would be exceeded.
+    /// Token-side only: the sender's volume window would be exceeded.
     VolumeWindowExceeded,
+    /// Token-side only: the token is paused.
+    Paused,
+    /// Token-side only: the address is frozen by the issuer.
+    Frozen,
+    /// Token-side only: the unfrozen balance is smaller than the amount.
+    InsufficientFunds,
 }
 
 impl DenialCode {
@@ -58,6 +64,9 @@ impl DenialCode {
             DenialCode::OverPerTransferLimit => "over_per_transfer_limit",
             DenialCode::TravelRule => "travel_rule",
             DenialCode::VolumeWindowExceeded => "volume_window_exceeded",
+            DenialCode::Paused => "paused",
+            DenialCode::Frozen => "frozen",
+            DenialCode::InsufficientFunds => "insufficient_funds",
         }
     }
 }

@@ -1,0 +1,421 @@
+//! The one compliance gate and the only writer of balances.
+//!
+//! Every balance movement is described as a [`Movement`], planned by [`plan`] (pause,
+//! compliance, freezes, funds, volume window; no writes) and committed by [`commit`].
+//! Execute handlers call [`apply`]; the `CanTransfer` query calls [`plan`] alone, so the
+//! dry run and the real thing cannot disagree.
+
+use cosmwasm_std::{Addr, Deps, Env, QuerierWrapper, Storage, Timestamp, Uint128};
+use farthing_types::kyc::{
+    check_recipient, check_sender, evaluate_transfer, DenialCode, GateRecord, KycRegistry,
+    PartyRole, Policy,
+};
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Account, Config, ACCOUNTS, CONFIG, TOKEN_INFO};
+
+/// Every way a balance can change.
+#[derive(Debug)]
+pub enum Movement<'a> {
+    /// transfer, send, pay, transfer_from and send_from (with `spender`).
+    Transfer {
+        from: &'a Addr,
+        to: &'a Addr,
+        spender: Option<&'a Addr>,
+        amount: Uint128,
+        /// The transfer carries a travel-rule reference, so the travel-rule tier
+        /// requirement is met off chain.
+        travel_rule_ref: bool,
+    },
+    /// batch_transfer: the sender is checked once, each recipient once.
+    Batch {
+        from: &'a Addr,
+        payouts: &'a [(Addr, Uint128)],
+    },
+    Mint {
+        to: &'a Addr,
+        amount: Uint128,
+    },
+    /// burn and burn_from (with `spender`).
+    Burn {
+        from: &'a Addr,
+        spender: Option<&'a Addr>,
+        amount: Uint128,
+    },
+    /// Agent: the sender's compliance is skipped, the recipient's is not.
+    Forced {
+        from: &'a Addr,
+        to: &'a Addr,
+        amount: Uint128,
+        unfreeze: bool,
+    },
+    /// Agent: the whole account moves to a new, empty wallet.
+    Recover {
+        lost: &'a Addr,
+        to: &'a Addr,
+    },
+}
+
+/// What a planned movement will write.
+#[derive(Debug, Default)]
+pub struct Plan {
+    accounts: Vec<(Vec<u8>, Account)>,
+    minted: Uint128,
+    burned: Uint128,
+    /// Frozen amount released by a forced transfer with `unfreeze`.
+    pub released: Uint128,
+    /// Balance and frozen amount moved by a recovery.
+    pub recovered: (Uint128, Uint128),
+}
+
+/// Compliance context for one movement: the registry's policy, read once.
+struct Gate<'a> {
+    registry: KycRegistry,
+    policy: Policy,
+    querier: QuerierWrapper<'a>,
+    now: Timestamp,
+}
+
+impl Gate<'_> {
+    fn record(&self, addr: &Addr) -> ContractResult<Option<GateRecord>> {
+        Ok(self.registry.record(&self.querier, addr)?)
+    }
+
+    fn check_out(&self, addr: &Addr, role: PartyRole) -> ContractResult<GateRecord> {
+        let rec = self.record(addr)?;
+        Ok(check_sender(&self.policy, self.now, addr, rec.as_ref(), role)?.clone())
+    }
+
+    fn check_in(&self, addr: &Addr) -> ContractResult<()> {
+        let rec = self.record(addr)?;
+        check_recipient(&self.policy, self.now, addr, rec.as_ref())?;
+        Ok(())
+    }
+
+    /// Full transfer verdict; returns the sender's record.
+    fn check_transfer(
+        &self,
+        from: &Addr,
+        from_rec: Option<&GateRecord>,
+        to: &Addr,
+        amount: Uint128,
+        travel_rule_ref: bool,
+    ) -> ContractResult<()> {
+        let to_rec = self.record(to)?;
+        match evaluate_transfer(
+            &self.policy,
+            self.now,
+            from,
+            from_rec,
+            to,
+            to_rec.as_ref(),
+            amount,
+        ) {
+            Ok(()) => Ok(()),
+            // The travel rule is the last check: every other rule passed.
+            Err(d) if d.code == DenialCode::TravelRule && travel_rule_ref => Ok(()),
+            Err(d) => Err(d.into()),
+        }
+    }
+
+    /// The sender's volume limit: (max per window, window seconds).
+    fn window_limit(&self, tier: u8) -> Option<(Uint128, u64)> {
+        self.policy
+            .limits_for(tier)
+            .and_then(|l| l.max_volume_per_window.map(|m| (m, l.window_seconds)))
+    }
+}
+
+/// Accounts touched by a plan, loaded once and written back by `commit`.
+struct Ledger<'a> {
+    deps: Deps<'a>,
+    accounts: Vec<(Vec<u8>, Account)>,
+}
+
+impl<'a> Ledger<'a> {
+    fn new(deps: Deps<'a>) -> Self {
+        Ledger {
+            deps,
+            accounts: Vec::with_capacity(2),
+        }
+    }
+
+    fn account(&mut self, addr: &Addr) -> ContractResult<&mut Account> {
+        let key = self.deps.api.addr_canonicalize(addr.as_str())?.to_vec();
+        let idx = match self.accounts.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let acc = ACCOUNTS
+                    .may_load(self.deps.storage, &key)?
+                    .unwrap_or_default();
+                self.accounts.push((key, acc));
+                self.accounts.len() - 1
+            }
+        };
+        Ok(&mut self.accounts[idx].1)
+    }
+
+    /// Takes `amount` out of `addr`'s available balance, counting it in the sender's
+    /// volume window when `window` is set.
+    fn debit(
+        &mut self,
+        addr: &Addr,
+        amount: Uint128,
+        window: Option<(Uint128, u64)>,
+        now: Timestamp,
+    ) -> ContractResult<()> {
+        let acc = self.account(addr)?;
+        if acc.frozen {
+            return Err(ContractError::AccountFrozen {
+                address: addr.to_string(),
+            });
+        }
+        let available = acc.available();
+        if amount > available {
+            return Err(ContractError::InsufficientFunds {
+                address: addr.to_string(),
+                available,
+                needed: amount,
+            });
+        }
+        if let Some((limit, seconds)) = window {
+            roll_window(acc, seconds, now);
+            let remaining = limit.saturating_sub(acc.window_used);
+            if amount > remaining {
+                return Err(ContractError::VolumeWindowExceeded {
+                    address: addr.to_string(),
+                    limit,
+                    remaining,
+                    needed: amount,
+                });
+            }
+            acc.window_used = acc.window_used.checked_add(amount)?;
+        }
+        acc.balance = acc.balance.checked_sub(amount)?;
+        Ok(())
+    }
+
+    fn credit(&mut self, addr: &Addr, amount: Uint128) -> ContractResult<()> {
+        let acc = self.account(addr)?;
+        if acc.frozen {
+            return Err(ContractError::AccountFrozen {
+                address: addr.to_string(),
+            });
+        }
+        acc.balance = acc.balance.checked_add(amount)?;
+        Ok(())
+    }
+}
+
+/// Opens a new window when none is open or the current one has closed.
+pub fn roll_window(acc: &mut Account, seconds: u64, now: Timestamp) {
+    let closes = acc.window_start.saturating_add(seconds);
+    if acc.window_start == 0 || now.seconds() >= closes {
+        acc.window_start = now.seconds();
+        acc.window_used = Uint128::zero();
+    }
+}
+
+fn load_config(deps: Deps) -> ContractResult<Config> {
+    let config = CONFIG.load(deps.storage)?;
+    if config.paused {
+        return Err(ContractError::Paused);
+    }
+    Ok(config)
+}
+
+fn gate<'a>(deps: Deps<'a>, env: &Env, config: Config) -> ContractResult<Option<Gate<'a>>> {
+    let Some(addr) = config.registry else {
+        return Ok(None);
+    };
+    let registry = KycRegistry(addr);
+    let policy = registry.policy(&deps.querier)?;
+    Ok(Some(Gate {
+        registry,
+        policy,
+        querier: deps.querier,
+        now: env.block.time,
+    }))
+}
+
+fn nonzero(amount: Uint128) -> ContractResult<()> {
+    if amount.is_zero() {
+        Err(ContractError::ZeroAmount)
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs every check of `mv` and computes the accounts it will write. Writes nothing.
+pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
+    let gate = gate(deps, env, load_config(deps)?)?;
+    let now = env.block.time;
+    let mut ledger = Ledger::new(deps);
+    let mut plan = Plan::default();
+    match *mv {
+        Movement::Transfer {
+            from,
+            to,
+            spender,
+            amount,
+            travel_rule_ref,
+        } => {
+            nonzero(amount)?;
+            let mut window = None;
+            if let Some(g) = &gate {
+                if let Some(spender) = spender {
+                    g.check_out(spender, PartyRole::Spender)?;
+                }
+                let from_rec = g.record(from)?;
+                g.check_transfer(from, from_rec.as_ref(), to, amount, travel_rule_ref)?;
+                window = from_rec.and_then(|r| g.window_limit(r.tier));
+            }
+            ledger.debit(from, amount, window, now)?;
+            ledger.credit(to, amount)?;
+        }
+        Movement::Batch { from, payouts } => {
+            let mut total = Uint128::zero();
+            for (_, amount) in payouts {
+                nonzero(*amount)?;
+                total = total.checked_add(*amount)?;
+            }
+            let mut window = None;
+            if let Some(g) = &gate {
+                let from_rec = g.check_out(from, PartyRole::Sender)?;
+                for (to, amount) in payouts {
+                    g.check_transfer(from, Some(&from_rec), to, *amount, false)?;
+                }
+                window = g.window_limit(from_rec.tier);
+            }
+            ledger.debit(from, total, window, now)?;
+            for (to, amount) in payouts {
+                ledger.credit(to, *amount)?;
+            }
+        }
+        Movement::Mint { to, amount } => {
+            nonzero(amount)?;
+            if let Some(g) = &gate {
+                g.check_in(to)?;
+            }
+            ledger.credit(to, amount)?;
+            plan.minted = amount;
+        }
+        Movement::Burn {
+            from,
+            spender,
+            amount,
+        } => {
+            nonzero(amount)?;
+            if let Some(g) = &gate {
+                if let Some(spender) = spender {
+                    g.check_out(spender, PartyRole::Spender)?;
+                }
+                g.check_out(from, PartyRole::Sender)?;
+            }
+            ledger.debit(from, amount, None, now)?;
+            plan.burned = amount;
+        }
+        Movement::Forced {
+            from,
+            to,
+            amount,
+            unfreeze,
+        } => {
+            nonzero(amount)?;
+            if let Some(g) = &gate {
+                g.check_in(to)?;
+            }
+            let acc = ledger.account(from)?;
+            if unfreeze {
+                if amount > acc.balance {
+                    return Err(ContractError::InsufficientFunds {
+                        address: from.to_string(),
+                        available: acc.balance,
+                        needed: amount,
+                    });
+                }
+                // Release exactly the frozen part the transfer needs; an address freeze
+                // does not stop the agent (the flag stays for what arrives later).
+                let unfrozen = acc.balance.checked_sub(acc.frozen_amount)?;
+                plan.released = amount.saturating_sub(unfrozen);
+                acc.frozen_amount = acc.frozen_amount.checked_sub(plan.released)?;
+                acc.balance = acc.balance.checked_sub(amount)?;
+            } else {
+                ledger.debit(from, amount, None, now)?;
+            }
+            ledger.credit(to, amount)?;
+        }
+        Movement::Recover { lost, to } => {
+            if let Some(g) = &gate {
+                g.check_in(to)?;
+            }
+            if !ledger.account(to)?.is_pristine() {
+                return Err(ContractError::RecoveryTargetNotEmpty {
+                    address: to.to_string(),
+                });
+            }
+            let old = std::mem::take(ledger.account(lost)?);
+            plan.recovered = (old.balance, old.frozen_amount);
+            // The lost wallet stays frozen so nothing is sent to it by mistake.
+            ledger.account(lost)?.frozen = true;
+            *ledger.account(to)? = Account {
+                window_start: 0,
+                window_used: Uint128::zero(),
+                ..old
+            };
+        }
+    }
+    plan.accounts = ledger.accounts;
+    Ok(plan)
+}
+
+/// Writes a plan: accounts, then the total supply (enforcing the mint cap).
+pub fn commit(storage: &mut dyn Storage, plan: &Plan) -> ContractResult<()> {
+    for (key, acc) in &plan.accounts {
+        ACCOUNTS.save(storage, key, acc)?;
+    }
+    if !plan.minted.is_zero() || !plan.burned.is_zero() {
+        let mut info = TOKEN_INFO.load(storage)?;
+        info.total_supply = info
+            .total_supply
+            .checked_add(plan.minted)?
+            .checked_sub(plan.burned)?;
+        if let Some(cap) = info.get_cap() {
+            if !plan.minted.is_zero() && info.total_supply > cap {
+                return Err(ContractError::CannotExceedCap {});
+            }
+        }
+        TOKEN_INFO.save(storage, &info)?;
+    }
+    Ok(())
+}
+
+/// The gate: plan, then commit.
+pub fn apply(deps: cosmwasm_std::DepsMut, env: &Env, mv: Movement) -> ContractResult<Plan> {
+    let plan = plan(deps.as_ref(), env, &mv)?;
+    commit(deps.storage, &plan)?;
+    Ok(plan)
+}
+
+/// Issuer state changes that move no balance (freeze flags and frozen amounts).
+/// They live here too so that this module stays the only writer of accounts.
+pub fn update_account<T>(
+    deps: cosmwasm_std::DepsMut,
+    addr: &Addr,
+    f: impl FnOnce(&mut Account) -> ContractResult<T>,
+) -> ContractResult<T> {
+    let key = deps.api.addr_canonicalize(addr.as_str())?;
+    let mut acc = ACCOUNTS
+        .may_load(deps.storage, key.as_slice())?
+        .unwrap_or_default();
+    let out = f(&mut acc)?;
+    ACCOUNTS.save(deps.storage, key.as_slice(), &acc)?;
+    Ok(out)
+}
+
+pub fn load_account(deps: Deps, addr: &Addr) -> ContractResult<Account> {
+    let key = deps.api.addr_canonicalize(addr.as_str())?;
+    Ok(ACCOUNTS
+        .may_load(deps.storage, key.as_slice())?
+        .unwrap_or_default())
+}

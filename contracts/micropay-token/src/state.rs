@@ -1,0 +1,146 @@
+//! Storage of the token.
+//!
+//! Balances are keyed by the canonical address (20 or 32 bytes rather than a 45 to 65
+//! character bech32 string) and stored as a short JSON array: every byte of a balance
+//! key or value is paid for in every transfer (30 SDK gas per byte written).
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Empty, Uint128};
+use cw20::{AllowanceResponse, Logo, MarketingInfoResponse};
+use cw_storage_plus::{Item, Map};
+use serde::de::{SeqAccess, Visitor};
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[cw_serde]
+pub struct TokenInfo {
+    pub name: String,
+    pub symbol: String,
+    pub decimals: u8,
+    pub total_supply: Uint128,
+    pub mint: Option<MinterData>,
+}
+
+#[cw_serde]
+pub struct MinterData {
+    pub minter: Addr,
+    /// Maximum total supply the minter may reach.
+    pub cap: Option<Uint128>,
+}
+
+impl TokenInfo {
+    pub fn get_cap(&self) -> Option<Uint128> {
+        self.mint.as_ref().and_then(|m| m.cap)
+    }
+}
+
+/// Read by every balance movement, so its field names are one letter.
+#[cw_serde]
+pub struct Config {
+    #[serde(rename = "r")]
+    pub registry: Option<Addr>,
+    #[serde(rename = "p")]
+    pub paused: bool,
+}
+
+/// One account: balance, issuer freezes, and the sender's volume window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    pub balance: Uint128,
+    /// Part of the balance that cannot move (always <= balance).
+    pub frozen_amount: Uint128,
+    /// The whole address is frozen: it can neither send nor receive.
+    pub frozen: bool,
+    /// Start of the current volume window, seconds since the epoch (0: none).
+    pub window_start: u64,
+    /// Amount sent within the current window.
+    pub window_used: Uint128,
+}
+
+impl Account {
+    /// Balance minus frozen amount; zero when the address is frozen.
+    pub fn available(&self) -> Uint128 {
+        if self.frozen {
+            Uint128::zero()
+        } else {
+            self.balance.saturating_sub(self.frozen_amount)
+        }
+    }
+
+    /// True when the account holds nothing and carries no issuer state.
+    pub fn is_pristine(&self) -> bool {
+        self.balance.is_zero() && self.frozen_amount.is_zero() && !self.frozen
+    }
+
+    fn fields(&self) -> [u128; 5] {
+        [
+            self.balance.u128(),
+            self.frozen_amount.u128(),
+            u128::from(self.frozen),
+            u128::from(self.window_start),
+            self.window_used.u128(),
+        ]
+    }
+}
+
+// Hand-written encoding: `[balance, frozen_amount, frozen, window_start, window_used]`
+// as JSON numbers with trailing zeros dropped, so a plain account is `[1000]`: two bytes
+// shorter than `{"balance":"1000"}` would be by twenty. Numbers are read back as u128.
+impl Serialize for Account {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = self.fields();
+        let len = fields.iter().rposition(|f| *f != 0).map_or(1, |i| i + 1);
+        let mut seq = serializer.serialize_seq(Some(len))?;
+        for f in &fields[..len] {
+            seq.serialize_element(f)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AccountVisitor;
+        impl<'de> Visitor<'de> for AccountVisitor {
+            type Value = Account;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of 1 to 5 unsigned integers")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Account, A::Error> {
+                let mut fields = [0u128; 5];
+                let mut n = 0;
+                while let Some(v) = seq.next_element::<u128>()? {
+                    if n == fields.len() {
+                        return Err(serde::de::Error::invalid_length(n + 1, &self));
+                    }
+                    fields[n] = v;
+                    n += 1;
+                }
+                if n == 0 {
+                    return Err(serde::de::Error::invalid_length(0, &self));
+                }
+                let window_start = u64::try_from(fields[3])
+                    .map_err(|_| serde::de::Error::custom("window_start out of range"))?;
+                Ok(Account {
+                    balance: Uint128::new(fields[0]),
+                    frozen_amount: Uint128::new(fields[1]),
+                    frozen: fields[2] != 0,
+                    window_start,
+                    window_used: Uint128::new(fields[4]),
+                })
+            }
+        }
+        deserializer.deserialize_seq(AccountVisitor)
+    }
+}
+
+pub const TOKEN_INFO: Item<TokenInfo> = Item::new("t");
+pub const CONFIG: Item<Config> = Item::new("c");
+pub const MARKETING_INFO: Item<MarketingInfoResponse> = Item::new("m");
+pub const LOGO: Item<Logo> = Item::new("l");
+/// Accounts by canonical address. Only `ledger` writes here.
+pub const ACCOUNTS: Map<&[u8], Account> = Map::new("b");
+pub const ALLOWANCES: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("a");
+pub const ALLOWANCES_SPENDER: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("s");
+/// (role code, address)
+pub const ROLES: Map<(u8, &Addr), Empty> = Map::new("r");

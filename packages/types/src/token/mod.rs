@@ -1,0 +1,16 @@
+//! The micropayment token: a cw20-compatible token whose every balance change goes
+//! through one compliance gate. Messages, responses, events, and a typed client.
+
+pub mod events;
+mod msg;
+
+pub use msg::*;
+
+/// Maximum number of payouts in one `BatchTransfer`.
+pub const MAX_BATCH_TRANSFERS: usize = 200;
+/// Maximum length in bytes of a `Pay` invoice reference.
+pub const MAX_REFERENCE_LEN: usize = 64;
+/// Length of a travel-rule reference: the hash of the off-chain travel-rule message.
+pub const TRAVEL_RULE_REF_LEN: usize = 32;
+/// Maximum decimals, as in cw20-base.
+pub const MAX_DECIMALS: u8 = 18;

@@ -1,0 +1,299 @@
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Binary, HexBinary, Timestamp, Uint128};
+use cw20::{Cw20Coin, Expiration, Logo, MinterResponse};
+use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+
+use crate::kyc::Verdict;
+
+/// Same as cw20-base's `InstantiateMarketingInfo`.
+#[cw_serde]
+pub struct InstantiateMarketingInfo {
+    pub project: Option<String>,
+    pub description: Option<String>,
+    pub marketing: Option<String>,
+    pub logo: Option<Logo>,
+}
+
+/// Issuer roles, each separate from the owner.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Pauses and unpauses all balance movements.
+    Pauser,
+    /// Freezes and unfreezes addresses and parts of balances.
+    Freezer,
+    /// Forced transfers and wallet recovery.
+    Agent,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Pauser, Role::Freezer, Role::Agent];
+
+    pub const fn code(self) -> u8 {
+        match self {
+            Role::Pauser => 0,
+            Role::Freezer => 1,
+            Role::Agent => 2,
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Pauser => "pauser",
+            Role::Freezer => "freezer",
+            Role::Agent => "agent",
+        }
+    }
+}
+
+#[cw_serde]
+pub struct RoleGrant {
+    pub role: Role,
+    pub address: String,
+}
+
+/// cw20-base 2.0's `InstantiateMsg`, plus the owner, the registry and the issuer roles.
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub name: String,
+    pub symbol: String,
+    pub decimals: u8,
+    /// Minted at instantiation; each recipient passes the compliance gate.
+    pub initial_balances: Vec<Cw20Coin>,
+    pub mint: Option<MinterResponse>,
+    pub marketing: Option<InstantiateMarketingInfo>,
+    /// Owner (grants roles, sets the registry). Defaults to the instantiating account.
+    pub owner: Option<String>,
+    /// KYC registry to consult. `None`: compliance off (a plain cw20).
+    pub registry: Option<String>,
+    pub roles: Vec<RoleGrant>,
+}
+
+/// One payout of a `BatchTransfer`.
+#[cw_serde]
+pub struct Payout {
+    pub recipient: String,
+    pub amount: Uint128,
+}
+
+#[cw_ownable_execute]
+#[cw_serde]
+pub enum ExecuteMsg {
+    // ---- cw20-base 2.0, same JSON ----
+    Transfer {
+        recipient: String,
+        amount: Uint128,
+    },
+    Burn {
+        amount: Uint128,
+    },
+    Send {
+        contract: String,
+        amount: Uint128,
+        msg: Binary,
+    },
+    IncreaseAllowance {
+        spender: String,
+        amount: Uint128,
+        expires: Option<Expiration>,
+    },
+    DecreaseAllowance {
+        spender: String,
+        amount: Uint128,
+        expires: Option<Expiration>,
+    },
+    TransferFrom {
+        owner: String,
+        recipient: String,
+        amount: Uint128,
+    },
+    SendFrom {
+        owner: String,
+        contract: String,
+        amount: Uint128,
+        msg: Binary,
+    },
+    BurnFrom {
+        owner: String,
+        amount: Uint128,
+    },
+    Mint {
+        recipient: String,
+        amount: Uint128,
+    },
+    UpdateMinter {
+        new_minter: Option<String>,
+    },
+    UpdateMarketing {
+        project: Option<String>,
+        description: Option<String>,
+        marketing: Option<String>,
+    },
+    UploadLogo(Logo),
+
+    // ---- micropayments ----
+    /// Pays many recipients atomically: the sender is checked once, each recipient once.
+    BatchTransfer {
+        transfers: Vec<Payout>,
+    },
+    /// A transfer carrying an invoice reference (≤ 64 bytes) in its event; with a
+    /// `travel_rule_ref` (32-byte hash of the off-chain travel-rule message) it may go at or
+    /// above the travel-rule threshold without the tier requirement.
+    Pay {
+        recipient: String,
+        amount: Uint128,
+        reference: String,
+        travel_rule_ref: Option<HexBinary>,
+    },
+
+    // ---- issuer controls ----
+    /// Pauser: stop every balance movement.
+    Pause {
+        reason: String,
+    },
+    Unpause {
+        reason: String,
+    },
+    /// Freezer: the address can neither send nor receive.
+    Freeze {
+        address: String,
+        reason: String,
+    },
+    Unfreeze {
+        address: String,
+        reason: String,
+    },
+    /// Freezer: lock `amount` more of the address's balance (the frozen part cannot move).
+    FreezeTokens {
+        address: String,
+        amount: Uint128,
+        reason: String,
+    },
+    UnfreezeTokens {
+        address: String,
+        amount: Uint128,
+        reason: String,
+    },
+    /// Agent: move funds without the sender's consent. The sender's compliance is skipped,
+    /// the recipient's is not. Frozen funds (and a frozen sender) are refused unless
+    /// `unfreeze` is set, which releases exactly what the transfer needs.
+    ForcedTransfer {
+        from: String,
+        to: String,
+        amount: Uint128,
+        reason: String,
+        unfreeze: bool,
+    },
+    /// Agent: move a lost wallet's whole balance and frozen state to a new wallet.
+    Recover {
+        lost: String,
+        new_address: String,
+        reason: String,
+    },
+
+    // ---- administration (owner) ----
+    GrantRole {
+        role: Role,
+        address: String,
+    },
+    RevokeRole {
+        role: Role,
+        address: String,
+    },
+    /// Point the gate at another registry, or `None` to turn compliance off.
+    SetRegistry {
+        registry: Option<String>,
+    },
+}
+
+#[cw_ownable_query]
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    // ---- cw20-base 2.0, same JSON and responses ----
+    #[returns(cw20::BalanceResponse)]
+    Balance { address: String },
+    #[returns(cw20::TokenInfoResponse)]
+    TokenInfo {},
+    #[returns(Option<MinterResponse>)]
+    Minter {},
+    #[returns(cw20::AllowanceResponse)]
+    Allowance { owner: String, spender: String },
+    #[returns(cw20::AllAllowancesResponse)]
+    AllAllowances {
+        owner: String,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(cw20::AllSpenderAllowancesResponse)]
+    AllSpenderAllowances {
+        spender: String,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(cw20::AllAccountsResponse)]
+    AllAccounts {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(cw20::MarketingInfoResponse)]
+    MarketingInfo {},
+    #[returns(cw20::DownloadLogoResponse)]
+    DownloadLogo {},
+
+    // ---- Farthing ----
+    /// Dry run: would a transfer of `amount` from `from` to `to` go through now?
+    #[returns(CanTransferResponse)]
+    CanTransfer {
+        from: String,
+        to: String,
+        amount: Uint128,
+    },
+    #[returns(AccountResponse)]
+    Account { address: String },
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(RolesResponse)]
+    Roles {
+        role: Role,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct CanTransferResponse {
+    pub verdict: Verdict,
+    /// How much more the sender may move in its current volume window (`None`: no limit).
+    pub remaining_in_window: Option<Uint128>,
+    /// When the sender's current window closes (`None`: no window open or no limit).
+    pub window_resets_at: Option<Timestamp>,
+}
+
+#[cw_serde]
+pub struct AccountResponse {
+    pub balance: Uint128,
+    /// The whole address is frozen.
+    pub frozen: bool,
+    /// Part of the balance that cannot move.
+    pub frozen_amount: Uint128,
+    /// Balance minus frozen amount (zero when the address is frozen).
+    pub available: Uint128,
+    pub window_start: Option<Timestamp>,
+    pub window_used: Uint128,
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub registry: Option<Addr>,
+    pub paused: bool,
+}
+
+#[cw_serde]
+pub struct RolesResponse {
+    pub role: Role,
+    pub addresses: Vec<Addr>,
+}
