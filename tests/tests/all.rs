@@ -1,3 +1,4 @@
 //! The workspace's one integration-test binary.
 
 mod registry;
+mod token;

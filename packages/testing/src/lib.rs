@@ -6,5 +6,9 @@
 mod contracts;
 mod suite;
 
-pub use contracts::kyc_registry_contract;
-pub use suite::{kyc_input, RegistrySnapshot, Suite, SuiteBuilder, ATTESTATION, ONE_YEAR};
+pub use contracts::{
+    cw20_base_contract, cw20_receiver_contract, kyc_registry_contract, micropay_token_contract,
+};
+pub use suite::{
+    kyc_input, RegistrySnapshot, Suite, SuiteBuilder, TokenSnapshot, ATTESTATION, ONE_YEAR,
+};

@@ -6,7 +6,12 @@ use farthing_types::kyc::{
     PartyKind, Policy, QueryMsg, RecordInput, RecordResponse, RecordView, RecordsResponse, Verdict,
 };
 
-use crate::contracts::kyc_registry_contract;
+use crate::contracts::{kyc_registry_contract, micropay_token_contract};
+use cw20::{Cw20Coin, MinterResponse};
+use farthing_types::token::{
+    AccountResponse, CanTransferResponse, ConfigResponse, ExecuteMsg as TokenExecuteMsg,
+    InstantiateMsg as TokenInstantiateMsg, QueryMsg as TokenQueryMsg, Role, RoleGrant,
+};
 
 pub const ONE_YEAR: u64 = 365 * 24 * 3600;
 /// A fixed 32-byte attestation (the salted hash of an off-chain KYC file).
@@ -31,6 +36,13 @@ pub struct SuiteBuilder {
     policy: Policy,
     officers: Vec<String>,
     listed: Vec<(String, u8, String, PartyKind)>,
+    token: Option<TokenOptions>,
+}
+
+struct TokenOptions {
+    compliance: bool,
+    balances: Vec<(String, u128)>,
+    cap: Option<u128>,
 }
 
 impl Default for SuiteBuilder {
@@ -39,6 +51,7 @@ impl Default for SuiteBuilder {
             policy: Policy::default(),
             officers: vec!["officer".to_string()],
             listed: vec![],
+            token: None,
         }
     }
 }
@@ -76,6 +89,43 @@ impl SuiteBuilder {
         self
     }
 
+    /// Deploys the micropayment token, connected to the registry, with roles held by
+    /// the accounts "minter", "pauser", "freezer" and "agent".
+    pub fn with_token(mut self) -> Self {
+        self.token.get_or_insert(TokenOptions {
+            compliance: true,
+            balances: vec![],
+            cap: None,
+        });
+        self
+    }
+
+    /// Deploys the token without a registry (compliance off).
+    pub fn with_token_without_compliance(mut self) -> Self {
+        self = self.with_token();
+        if let Some(t) = self.token.as_mut() {
+            t.compliance = false;
+        }
+        self
+    }
+
+    pub fn with_token_cap(mut self, cap: u128) -> Self {
+        self = self.with_token();
+        if let Some(t) = self.token.as_mut() {
+            t.cap = Some(cap);
+        }
+        self
+    }
+
+    /// Lists `name` (active, `tier`, `jurisdiction`) and gives it `balance` tokens at instantiation.
+    pub fn with_funded(self, name: &str, tier: u8, jurisdiction: &str, balance: u128) -> Self {
+        let mut me = self.with_listed(name, tier, jurisdiction).with_token();
+        if let Some(t) = me.token.as_mut() {
+            t.balances.push((name.to_string(), balance));
+        }
+        me
+    }
+
     pub fn build(self) -> Suite {
         let mut app = App::default();
         let owner = app.api().addr_make("owner");
@@ -108,6 +158,8 @@ impl SuiteBuilder {
                 .unwrap_or_else(|| Addr::unchecked("")),
             registry,
             registry_code_id: code_id,
+            token: Addr::unchecked(""),
+            token_code_id: 0,
         };
         if !self.listed.is_empty() {
             let now = suite.now();
@@ -124,6 +176,9 @@ impl SuiteBuilder {
             suite
                 .upsert(&officer, inputs)
                 .expect("list the suite's accounts");
+        }
+        if let Some(t) = self.token {
+            suite.deploy_token(t);
         }
         suite
     }
@@ -147,9 +202,57 @@ pub struct Suite {
     pub officer: Addr,
     pub registry: Addr,
     pub registry_code_id: u64,
+    /// The token (empty address when the suite has none).
+    pub token: Addr,
+    pub token_code_id: u64,
 }
 
 impl Suite {
+    fn deploy_token(&mut self, t: TokenOptions) {
+        let code_id = self.app.store_code(micropay_token_contract());
+        let roles = [Role::Pauser, Role::Freezer, Role::Agent]
+            .into_iter()
+            .map(|role| RoleGrant {
+                role,
+                address: self.addr(role.as_str()).to_string(),
+            })
+            .collect();
+        let msg = TokenInstantiateMsg {
+            name: "Farthing Euro".to_string(),
+            symbol: "FEUR".to_string(),
+            decimals: 6,
+            initial_balances: t
+                .balances
+                .iter()
+                .map(|(name, amount)| Cw20Coin {
+                    address: self.addr(name).to_string(),
+                    amount: Uint128::new(*amount),
+                })
+                .collect(),
+            mint: Some(MinterResponse {
+                minter: self.addr("minter").to_string(),
+                cap: t.cap.map(Uint128::new),
+            }),
+            marketing: None,
+            owner: None,
+            registry: t.compliance.then(|| self.registry.to_string()),
+            roles,
+        };
+        let owner = self.owner.clone();
+        self.token = self
+            .app
+            .instantiate_contract(
+                code_id,
+                owner.clone(),
+                &msg,
+                &[],
+                "farthing-token",
+                Some(owner.to_string()),
+            )
+            .expect("instantiate the token");
+        self.token_code_id = code_id;
+    }
+
     /// The address of the account called `name`.
     pub fn addr(&self, name: &str) -> Addr {
         self.app.api().addr_make(name)
@@ -335,6 +438,94 @@ impl Suite {
                 return all;
             }
             all.extend(page);
+        }
+    }
+}
+
+/// The token's whole observable state.
+#[derive(Debug, PartialEq)]
+pub struct TokenSnapshot {
+    pub token_info: cw20::TokenInfoResponse,
+    pub accounts: Vec<(String, AccountResponse)>,
+    pub config: ConfigResponse,
+}
+
+impl Suite {
+    pub fn execute_token(
+        &mut self,
+        sender: &Addr,
+        msg: &TokenExecuteMsg,
+    ) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.token.clone(), msg, &[])
+    }
+
+    pub fn transfer(&mut self, sender: &Addr, to: &Addr, amount: u128) -> AnyResult<AppResponse> {
+        self.execute_token(
+            sender,
+            &TokenExecuteMsg::Transfer {
+                recipient: to.to_string(),
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    pub fn query_token<T: serde::de::DeserializeOwned>(&self, msg: &TokenQueryMsg) -> T {
+        self.app
+            .wrap()
+            .query_wasm_smart(self.token.clone(), msg)
+            .expect("token query")
+    }
+
+    pub fn balance(&self, addr: &Addr) -> u128 {
+        let r: cw20::BalanceResponse = self.query_token(&TokenQueryMsg::Balance {
+            address: addr.to_string(),
+        });
+        r.balance.u128()
+    }
+
+    pub fn account(&self, addr: &Addr) -> AccountResponse {
+        self.query_token(&TokenQueryMsg::Account {
+            address: addr.to_string(),
+        })
+    }
+
+    pub fn total_supply(&self) -> u128 {
+        let r: cw20::TokenInfoResponse = self.query_token(&TokenQueryMsg::TokenInfo {});
+        r.total_supply.u128()
+    }
+
+    pub fn can_transfer(&self, from: &Addr, to: &Addr, amount: u128) -> CanTransferResponse {
+        self.query_token(&TokenQueryMsg::CanTransfer {
+            from: from.to_string(),
+            to: to.to_string(),
+            amount: Uint128::new(amount),
+        })
+    }
+
+    /// Every account of the token with its balance and issuer state.
+    pub fn token_snapshot(&self) -> TokenSnapshot {
+        let mut names: Vec<String> = vec![];
+        loop {
+            let r: cw20::AllAccountsResponse = self.query_token(&TokenQueryMsg::AllAccounts {
+                start_after: names.last().cloned(),
+                limit: Some(30),
+            });
+            if r.accounts.is_empty() {
+                break;
+            }
+            names.extend(r.accounts);
+        }
+        TokenSnapshot {
+            token_info: self.query_token(&TokenQueryMsg::TokenInfo {}),
+            accounts: names
+                .into_iter()
+                .map(|a| {
+                    let acc = self.query_token(&TokenQueryMsg::Account { address: a.clone() });
+                    (a, acc)
+                })
+                .collect(),
+            config: self.query_token(&TokenQueryMsg::Config {}),
         }
     }
 }

@@ -1,0 +1,29 @@
+//! The micropayment token on cw-multi-test: cw20 parity with cw20-base, the compliance
+//! gate on every balance path, issuer controls, micropayment features.
+
+mod paths;
+mod test_cw20_parity;
+mod test_gate;
+
+use farthing_micropay_token::ContractError;
+use farthing_testing::Suite;
+
+/// Runs a message that must fail, checks the typed error, and checks that the token's
+/// balances, freezes, windows, supply and config are unchanged.
+pub fn assert_token_rejected(
+    suite: &mut Suite,
+    run: impl FnOnce(&mut Suite) -> anyhow::Result<cw_multi_test::AppResponse>,
+    expected: ContractError,
+) {
+    let before = suite.token_snapshot();
+    let err = run(suite).expect_err("message must be rejected");
+    let err = err
+        .downcast::<ContractError>()
+        .unwrap_or_else(|e| panic!("not a ContractError: {e:?}"));
+    assert_eq!(err, expected);
+    assert_eq!(
+        suite.token_snapshot(),
+        before,
+        "state changed on {expected:?}"
+    );
+}
