@@ -8,6 +8,7 @@ use farthing_types::kyc::{
 
 use crate::contracts::{kyc_registry_contract, micropay_token_contract};
 use cw20::{Cw20Coin, MinterResponse};
+use farthing_types::kyc::MAX_BATCH;
 use farthing_types::token::{
     AccountResponse, CanTransferResponse, ConfigResponse, ExecuteMsg as TokenExecuteMsg,
     InstantiateMsg as TokenInstantiateMsg, QueryMsg as TokenQueryMsg, Role, RoleGrant,
@@ -163,7 +164,7 @@ impl SuiteBuilder {
         };
         if !self.listed.is_empty() {
             let now = suite.now();
-            let inputs = self
+            let inputs: Vec<RecordInput> = self
                 .listed
                 .iter()
                 .map(|(name, tier, j, kind)| {
@@ -173,9 +174,11 @@ impl SuiteBuilder {
                 })
                 .collect();
             let officer = suite.officer.clone();
-            suite
-                .upsert(&officer, inputs)
-                .expect("list the suite's accounts");
+            for chunk in inputs.chunks(MAX_BATCH) {
+                suite
+                    .upsert(&officer, chunk.to_vec())
+                    .expect("list the suite's accounts");
+            }
         }
         if let Some(t) = self.token {
             suite.deploy_token(t);

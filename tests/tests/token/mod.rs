@@ -5,6 +5,7 @@ mod paths;
 mod test_cw20_parity;
 mod test_gate;
 mod test_issuer;
+mod test_micropay;
 
 use farthing_micropay_token::ContractError;
 use farthing_testing::Suite;
