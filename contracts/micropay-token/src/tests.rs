@@ -1,1 +1,201 @@
+//! Unit tests on mock dependencies: storage encoding, instantiate rules, migrate, and a
+//! property test that the total supply always equals the sum of balances.
 
+use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
+use cosmwasm_std::{from_json, to_json_vec, Addr, Order, StdError, Uint128};
+use cw20::{Cw20Coin, MinterResponse};
+use farthing_types::token::{ExecuteMsg, InstantiateMsg, MigrateMsg};
+use proptest::prelude::*;
+
+use crate::contract::{execute, instantiate, migrate};
+use crate::state::{Account, ACCOUNTS, TOKEN_INFO};
+use crate::{ContractError, CONTRACT_NAME, CONTRACT_VERSION};
+
+fn addr(name: &str) -> Addr {
+    MockApi::default().addr_make(name)
+}
+
+fn msg(balances: &[(&str, u128)]) -> InstantiateMsg {
+    InstantiateMsg {
+        name: "Farthing Euro".into(),
+        symbol: "FEUR".into(),
+        decimals: 6,
+        initial_balances: balances
+            .iter()
+            .map(|(n, a)| Cw20Coin {
+                address: addr(n).to_string(),
+                amount: Uint128::new(*a),
+            })
+            .collect(),
+        mint: Some(MinterResponse {
+            minter: addr("minter").to_string(),
+            cap: None,
+        }),
+        marketing: None,
+        owner: None,
+        registry: None,
+        roles: vec![],
+    }
+}
+
+#[test]
+fn accounts_are_stored_as_short_arrays() {
+    let plain = Account {
+        balance: Uint128::new(1000),
+        ..Account::default()
+    };
+    assert_eq!(to_json_vec(&plain).unwrap(), b"[1000]");
+    assert_eq!(to_json_vec(&Account::default()).unwrap(), b"[0]");
+    let full = Account {
+        balance: Uint128::new(u128::MAX),
+        frozen_amount: Uint128::new(7),
+        frozen: true,
+        window_start: 1_700_000_000,
+        window_used: Uint128::new(u128::MAX - 1),
+    };
+    let bytes = to_json_vec(&full).unwrap();
+    assert_eq!(from_json::<Account>(&bytes).unwrap(), full);
+    let windowed = Account {
+        balance: Uint128::new(5),
+        window_start: 9,
+        ..Account::default()
+    };
+    assert_eq!(to_json_vec(&windowed).unwrap(), b"[5,0,0,9]");
+    assert_eq!(from_json::<Account>(b"[5,0,0,9]").unwrap(), windowed);
+    assert!(from_json::<Account>(b"[]").is_err());
+    assert!(from_json::<Account>(b"[1,2,3,4,5,6]").is_err());
+    assert!(from_json::<Account>(b"\"1000\"").is_err());
+}
+
+#[test]
+fn instantiate_validates_like_cw20_base() {
+    let cases: Vec<(Box<dyn Fn(&mut InstantiateMsg)>, ContractError)> = vec![
+        (
+            Box::new(|m| m.name = "ab".into()),
+            ContractError::InvalidName {},
+        ),
+        (
+            Box::new(|m| m.symbol = "F3UR".into()),
+            ContractError::InvalidSymbol {},
+        ),
+        (
+            Box::new(|m| m.symbol = "FE".into()),
+            ContractError::InvalidSymbol {},
+        ),
+        (
+            Box::new(|m| m.decimals = 19),
+            ContractError::InvalidDecimals {},
+        ),
+        (
+            Box::new(|m| m.initial_balances.push(m.initial_balances[0].clone())),
+            ContractError::DuplicateInitialBalanceAddresses {},
+        ),
+        (
+            Box::new(|m| m.mint.as_mut().unwrap().cap = Some(Uint128::new(10))),
+            ContractError::InitialSupplyOverCap {},
+        ),
+        (
+            Box::new(|m| m.initial_balances[0].amount = Uint128::zero()),
+            ContractError::ZeroAmount,
+        ),
+    ];
+    for (mutate, expected) in cases {
+        let mut deps = mock_dependencies();
+        let mut m = msg(&[("alice", 100)]);
+        mutate(&mut m);
+        let err = instantiate(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&addr("creator"), &[]),
+            m,
+        )
+        .unwrap_err();
+        assert_eq!(err, expected);
+    }
+    let mut deps = mock_dependencies();
+    instantiate(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&addr("creator"), &[]),
+        msg(&[("alice", 100)]),
+    )
+    .unwrap();
+    assert_eq!(
+        TOKEN_INFO.load(&deps.storage).unwrap().total_supply,
+        Uint128::new(100)
+    );
+    assert_eq!(
+        cw2::get_contract_version(&deps.storage).unwrap().contract,
+        CONTRACT_NAME
+    );
+}
+
+#[test]
+fn migrate_checks_name_and_version() {
+    let mut deps = mock_dependencies();
+    cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.0.9").unwrap();
+    let resp = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+    assert!(resp
+        .attributes
+        .iter()
+        .any(|a| a.key == "from_version" && a.value == "0.0.9"));
+    assert_eq!(
+        cw2::get_contract_version(&deps.storage).unwrap().version,
+        CONTRACT_VERSION
+    );
+    cw2::set_contract_version(&mut deps.storage, "crates.io:cw20-base", "0.0.1").unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert!(matches!(
+        err,
+        ContractError::Std(StdError::GenericErr { .. })
+    ));
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Transfer(usize, usize, u128),
+    Mint(usize, u128),
+    Burn(usize, u128),
+    Batch(usize, Vec<(usize, u128)>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..4usize, 0..4usize, 0..2_000u128).prop_map(|(a, b, x)| Op::Transfer(a, b, x)),
+        (0..4usize, 0..2_000u128).prop_map(|(a, x)| Op::Mint(a, x)),
+        (0..4usize, 0..2_000u128).prop_map(|(a, x)| Op::Burn(a, x)),
+        (
+            0..4usize,
+            proptest::collection::vec((0..4usize, 0..500u128), 0..5)
+        )
+            .prop_map(|(a, v)| Op::Batch(a, v)),
+    ]
+}
+
+proptest! {
+    /// Whatever succeeds or fails, the supply equals the sum of balances and no balance
+    /// goes negative (checked arithmetic would abort).
+    #[test]
+    fn supply_always_equals_the_sum_of_balances(ops in proptest::collection::vec(op(), 1..40)) {
+        let names = ["alice", "bob", "carol", "dave"];
+        let mut deps = mock_dependencies();
+        instantiate(deps.as_mut(), mock_env(), message_info(&addr("creator"), &[]), msg(&[("alice", 5_000), ("bob", 1_000)])).unwrap();
+        for op in ops {
+            let (sender, m) = match op {
+                Op::Transfer(a, b, x) => (addr(names[a]), ExecuteMsg::Transfer { recipient: addr(names[b]).to_string(), amount: Uint128::new(x) }),
+                Op::Mint(a, x) => (addr("minter"), ExecuteMsg::Mint { recipient: addr(names[a]).to_string(), amount: Uint128::new(x) }),
+                Op::Burn(a, x) => (addr(names[a]), ExecuteMsg::Burn { amount: Uint128::new(x) }),
+                Op::Batch(a, v) => (addr(names[a]), ExecuteMsg::BatchTransfer {
+                    transfers: v.into_iter().map(|(b, x)| farthing_types::token::Payout { recipient: addr(names[b]).to_string(), amount: Uint128::new(x) }).collect(),
+                }),
+            };
+            // Failed messages write nothing on mock storage either: planning precedes every write.
+            let _ = execute(deps.as_mut(), mock_env(), message_info(&sender, &[]), m);
+            let sum: u128 = ACCOUNTS
+                .range(&deps.storage, None, None, Order::Ascending)
+                .map(|r| r.unwrap().1.balance.u128())
+                .sum();
+            prop_assert_eq!(TOKEN_INFO.load(&deps.storage).unwrap().total_supply.u128(), sum);
+        }
+    }
+}
