@@ -8,17 +8,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-MAX_BYTES=$((800 * 1024)) # wasmd's default MaxWasmSize
-
 ensure_wasm_target
 ensure_binaryen
 ensure_cosmwasm_check
-
-# Absolute paths end up in the wasm (panic locations); remap them so the checksum does not
-# depend on where the repo was cloned or where cargo and the toolchain live.
-CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
-SYSROOT="$(rustc --print sysroot)"
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=/farthing --remap-path-prefix=$CARGO_HOME_DIR=/cargo --remap-path-prefix=$SYSROOT=/rustc"
 
 if [ "$#" -gt 0 ]; then
   contracts=("$@")
@@ -30,22 +22,8 @@ fi
 mkdir -p artifacts
 for name in "${contracts[@]}"; do
   crate="$(sed -n 's/^name = "\(.*\)"/\1/p' "contracts/$name/Cargo.toml" | head -n1)"
-  lib="${crate//-/_}"
-  out="artifacts/${name//-/_}.wasm"
   echo "==> $crate"
-  # -p: cosmwasm-derive exports the entry points only for the package being built.
-  cargo build --quiet --locked --release --lib --target wasm32-unknown-unknown -p "$crate"
-  raw="target/wasm32-unknown-unknown/release/$lib.wasm"
-  wasm-opt "$raw" -o "$out" \
-    --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-    --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-    -Os --strip-debug --strip-producers
-  size=$(wc -c <"$out")
-  echo "    $(wc -c <"$raw") bytes raw -> $size bytes optimized"
-  if [ "$size" -gt "$MAX_BYTES" ]; then
-    echo "error: $out is $size bytes, over the $MAX_BYTES-byte (800 KiB) limit" >&2
-    exit 1
-  fi
+  build_contract "$crate" "artifacts/${name//-/_}.wasm"
 done
 
 cosmwasm-check artifacts/*.wasm

@@ -36,3 +36,35 @@ ensure_cosmwasm_check() {
     cargo install --quiet --locked --root "$TOOLS" "cosmwasm-check@$COSMWASM_CHECK_VERSION"
   fi
 }
+
+# build_contract <crate> <out.wasm>: release build for wasm32 (with -p: cosmwasm-derive exports
+# the entry points only for the package being built), then binaryen lowering + shrinking, then
+# the 800 KiB size gate. Source paths are remapped so the bytes do not depend on where the repo
+# was cloned or where cargo and the toolchain live.
+MAX_WASM_BYTES=$((800 * 1024)) # wasmd's default MaxWasmSize
+build_contract() {
+  local crate="$1" out="$2"
+  local cargo_home="${CARGO_HOME:-$HOME/.cargo}" sysroot
+  sysroot="$(rustc --print sysroot)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=/farthing --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$sysroot=/rustc" \
+    cargo build --quiet --locked --release --lib --target wasm32-unknown-unknown -p "$crate"
+  optimize_wasm "$ROOT/target/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "$out"
+}
+
+# optimize_wasm <raw.wasm> <out.wasm>: lower what Rust >= 1.87 emits (bulk memory, sign-ext,
+# non-trapping float-to-int) so the CosmWasm 2.x VM accepts it, shrink, strip, size-gate.
+optimize_wasm() {
+  local raw="$1" out="$2"
+  mkdir -p "$(dirname "$out")"
+  wasm-opt "$raw" -o "$out" \
+    --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
+    --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
+    -Os --strip-debug --strip-producers
+  local size
+  size=$(wc -c <"$out")
+  echo "    $(wc -c <"$raw") bytes raw -> $size bytes optimized ($out)"
+  if [ "$size" -gt "$MAX_WASM_BYTES" ]; then
+    echo "error: $out is $size bytes, over the $MAX_WASM_BYTES-byte (800 KiB) limit" >&2
+    return 1
+  fi
+}
