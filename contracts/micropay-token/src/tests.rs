@@ -69,7 +69,8 @@ fn accounts_are_stored_as_short_arrays() {
 
 #[test]
 fn instantiate_validates_like_cw20_base() {
-    let cases: Vec<(Box<dyn Fn(&mut InstantiateMsg)>, ContractError)> = vec![
+    type Mutation = Box<dyn Fn(&mut InstantiateMsg)>;
+    let cases: Vec<(Mutation, ContractError)> = vec![
         (
             Box::new(|m| m.name = "ab".into()),
             ContractError::InvalidName {},
