@@ -294,6 +294,12 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
         }
         Movement::Mint { to, amount } => {
             nonzero(amount)?;
+            let info = TOKEN_INFO.load(deps.storage)?;
+            if let Some(cap) = info.get_cap() {
+                if info.total_supply.checked_add(amount)? > cap {
+                    return Err(ContractError::CannotExceedCap {});
+                }
+            }
             if let Some(g) = &gate {
                 g.check_in(to)?;
             }
@@ -369,7 +375,7 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
     Ok(plan)
 }
 
-/// Writes a plan: accounts, then the total supply (enforcing the mint cap).
+/// Writes a plan: accounts, then the total supply. Every check ran in `plan`.
 pub fn commit(storage: &mut dyn Storage, plan: &Plan) -> ContractResult<()> {
     for (key, acc) in &plan.accounts {
         ACCOUNTS.save(storage, key, acc)?;
@@ -380,11 +386,6 @@ pub fn commit(storage: &mut dyn Storage, plan: &Plan) -> ContractResult<()> {
             .total_supply
             .checked_add(plan.minted)?
             .checked_sub(plan.burned)?;
-        if let Some(cap) = info.get_cap() {
-            if !plan.minted.is_zero() && info.total_supply > cap {
-                return Err(ContractError::CannotExceedCap {});
-            }
-        }
         TOKEN_INFO.save(storage, &info)?;
     }
     Ok(())
