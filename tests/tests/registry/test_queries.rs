@@ -1,8 +1,8 @@
 use cosmwasm_std::Addr;
-use farthing_testing::{kyc_input, Suite, SuiteBuilder};
+use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::kyc::{DenialCode, KycStatus, PartyRole, QueryMsg};
 
-use super::test_policy::strict_policy;
+use super::test_queries_support::gate_suite_with_statuses;
 
 fn addrs(v: Vec<farthing_types::kyc::RecordView>) -> Vec<Addr> {
     v.into_iter().map(|r| r.address).collect()
@@ -84,23 +84,6 @@ fn record_of_an_unlisted_address_is_none_and_bad_addresses_fail() {
     assert!(res.is_err());
 }
 
-/// alice tier 2 DE, bob tier 1 FR, kim tier 3 KP (blocked), tess tier 0 US,
-/// exp tier 3 US expiring in 100 s; strict policy (grace 3600 s).
-fn gate_suite() -> Suite {
-    let mut suite = SuiteBuilder::default()
-        .with_policy(strict_policy())
-        .with_listed("alice", 2, "DE")
-        .with_listed("bob", 1, "FR")
-        .with_listed("kim", 3, "KP")
-        .with_listed("tess", 0, "US")
-        .build();
-    let officer = suite.officer.clone();
-    let mut exp = kyc_input(&suite.addr("exp"), 3, "US", suite.now());
-    exp.expires_at = suite.now().plus_seconds(100);
-    suite.upsert(&officer, vec![exp]).unwrap();
-    suite
-}
-
 fn denial(
     suite: &Suite,
     from: &str,
@@ -124,7 +107,7 @@ fn denial(
 fn check_transfer_gives_machine_readable_reasons() {
     use DenialCode::*;
     use PartyRole::*;
-    let mut suite = gate_suite();
+    let mut suite = gate_suite_with_statuses();
     let d = |n: &str, r, c| Some((n.to_string(), r, c));
     assert_eq!(denial(&suite, "alice", "bob", 50), None);
     assert_eq!(

@@ -1,6 +1,6 @@
 //! cw20 balance messages: same attributes as cw20-base 2.0, every movement through the gate.
 
-use cosmwasm_std::{Binary, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Binary, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use super::allowances::deduct_allowance;
@@ -122,10 +122,13 @@ pub fn transfer_from(
 ) -> ContractResult {
     let to = deps.api.addr_validate(&recipient)?;
     let from = deps.api.addr_validate(&owner)?;
-    let plan = ledger::plan(
-        deps.as_ref(),
+    apply_from(
+        deps,
         &env,
-        &Movement::Transfer {
+        &from,
+        &info.sender,
+        amount,
+        Movement::Transfer {
             from: &from,
             to: &to,
             spender: Some(&info.sender),
@@ -133,8 +136,6 @@ pub fn transfer_from(
             travel_rule_ref: false,
         },
     )?;
-    deduct_allowance(deps.storage, &from, &info.sender, &env.block, amount)?;
-    ledger::commit(deps.storage, &plan)?;
     Ok(Response::new()
         .add_attribute("action", "transfer_from")
         .add_attribute("from", owner)
@@ -154,10 +155,13 @@ pub fn send_from(
 ) -> ContractResult {
     let to = deps.api.addr_validate(&contract)?;
     let from = deps.api.addr_validate(&owner)?;
-    let plan = ledger::plan(
-        deps.as_ref(),
+    apply_from(
+        deps,
         &env,
-        &Movement::Transfer {
+        &from,
+        &info.sender,
+        amount,
+        Movement::Transfer {
             from: &from,
             to: &to,
             spender: Some(&info.sender),
@@ -165,8 +169,6 @@ pub fn send_from(
             travel_rule_ref: false,
         },
     )?;
-    deduct_allowance(deps.storage, &from, &info.sender, &env.block, amount)?;
-    ledger::commit(deps.storage, &plan)?;
     Ok(Response::new()
         .add_attribute("action", "send_from")
         .add_attribute("from", &owner)
@@ -191,17 +193,18 @@ pub fn burn_from(
     amount: Uint128,
 ) -> ContractResult {
     let from = deps.api.addr_validate(&owner)?;
-    let plan = ledger::plan(
-        deps.as_ref(),
+    apply_from(
+        deps,
         &env,
-        &Movement::Burn {
+        &from,
+        &info.sender,
+        amount,
+        Movement::Burn {
             from: &from,
             spender: Some(&info.sender),
             amount,
         },
     )?;
-    deduct_allowance(deps.storage, &from, &info.sender, &env.block, amount)?;
-    ledger::commit(deps.storage, &plan)?;
     Ok(Response::new()
         .add_attribute("action", "burn_from")
         .add_attribute("from", owner)
@@ -236,4 +239,19 @@ pub fn update_minter(
                 .map(|m| m.minter.into_string())
                 .unwrap_or_else(|| "None".to_string()),
         ))
+}
+
+/// The `*_from` messages: plans the movement, spends `amount` of `owner`'s allowance to
+/// `spender`, then commits (nothing is written when either refuses).
+fn apply_from(
+    deps: DepsMut,
+    env: &Env,
+    owner: &Addr,
+    spender: &Addr,
+    amount: Uint128,
+    mv: Movement,
+) -> ContractResult<()> {
+    let plan = ledger::plan(deps.as_ref(), env, &mv)?;
+    deduct_allowance(deps.storage, owner, spender, &env.block, amount)?;
+    ledger::commit(deps.storage, &plan)
 }
