@@ -1,0 +1,320 @@
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cw20::Cw20ReceiveMsg;
+use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+
+/// A native denom or a cw20 token (which must be on the owner's allowlist).
+#[cw_serde]
+#[derive(Eq, PartialOrd, Ord, Hash)]
+pub enum AssetInfo {
+    Native { denom: String },
+    Cw20 { address: Addr },
+}
+
+impl AssetInfo {
+    /// Storage key: `n:<denom>` or `c:<address>`.
+    pub fn key(&self) -> String {
+        match self {
+            AssetInfo::Native { denom } => format!("n:{denom}"),
+            AssetInfo::Cw20 { address } => format!("c:{address}"),
+        }
+    }
+}
+
+impl std::fmt::Display for AssetInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AssetInfo::Native { denom } => f.write_str(denom),
+            AssetInfo::Cw20 { address } => write!(f, "cw20:{address}"),
+        }
+    }
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub owner: Option<String>,
+    /// KYC registry consulted before every release, refund, settlement and claim.
+    pub registry: Option<String>,
+    /// cw20 tokens accepted for deals and royalties.
+    pub accepted_cw20: Vec<String>,
+    /// How long an arbiter has to rule on a dispute before the payer is refunded.
+    pub dispute_timeout_seconds: u64,
+}
+
+/// Terms of a new escrow deal; the deposit comes with the message.
+#[cw_serde]
+pub struct DealTerms {
+    pub payee: String,
+    /// May release and must rule on disputes. Without one, a dispute ends by agreement or,
+    /// at its deadline, by a refund to the payer.
+    pub arbiter: Option<String>,
+    /// Amounts released one by one; they must sum to the deposit. Empty: one milestone.
+    pub milestones: Vec<Uint128>,
+    /// After this time, anyone may trigger the refund of what is not released.
+    pub expires_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct Share {
+    pub address: String,
+    pub bps: u16,
+}
+
+#[cw_serde]
+pub struct WorkTerms {
+    pub name: String,
+    /// Basis points summing to 10,000; at most 50 recipients. The first recipient also
+    /// receives the rounding remainder of each closed split (see `Claim`).
+    pub recipients: Vec<Share>,
+    pub accepted: Vec<AssetInfo>,
+}
+
+/// What a cw20 `Send` to this contract asks for.
+#[cw_serde]
+pub enum ReceiveMsg {
+    CreateDeal(DealTerms),
+    TopUp { deal_id: u64 },
+    Pay { work_id: u64 },
+}
+
+#[cw_ownable_execute]
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// cw20 entry point (`ReceiveMsg` inside).
+    Receive(Cw20ReceiveMsg),
+
+    // ---- escrow ----
+    /// Payer: open a deal with exactly one native coin attached.
+    CreateDeal(DealTerms),
+    /// Payer: add a native deposit (appended as a new milestone).
+    TopUp {
+        deal_id: u64,
+    },
+    /// Payer or arbiter: release one milestone, or every unreleased one.
+    Release {
+        deal_id: u64,
+        milestone: Option<u32>,
+    },
+    /// Anyone, after expiry of an open deal: what is not released goes to the payer.
+    Refund {
+        deal_id: u64,
+    },
+    /// Payer or payee, before expiry: stop the clock until the dispute ends.
+    OpenDispute {
+        deal_id: u64,
+    },
+    /// Arbiter, on a disputed deal: `to_payee` of what remains, the rest to the payer.
+    Resolve {
+        deal_id: u64,
+        to_payee: Uint128,
+    },
+    /// Payer or payee: propose a split of what remains.
+    ProposeSettlement {
+        deal_id: u64,
+        to_payee: Uint128,
+    },
+    /// The other party: accept the standing proposal.
+    AcceptSettlement {
+        deal_id: u64,
+    },
+    /// Anyone, after a dispute's deadline with no ruling: refund the payer.
+    ExpireDispute {
+        deal_id: u64,
+    },
+
+    // ---- royalties ----
+    RegisterWork(WorkTerms),
+    /// Work owner: new recipients for later payments; the current split is closed.
+    UpdateSplit {
+        work_id: u64,
+        recipients: Vec<Share>,
+    },
+    /// Pay a work with exactly one native coin attached.
+    Pay {
+        work_id: u64,
+    },
+    /// Recipient: pull what is owed for one split (default: the current one) and asset.
+    Claim {
+        work_id: u64,
+        epoch: Option<u32>,
+        asset: AssetInfo,
+    },
+
+    // ---- held payouts ----
+    /// Collect payouts held while the sender was not compliant.
+    ClaimHeld {
+        asset: AssetInfo,
+    },
+    /// Owner: the compliance process for held funds of a sanctioned or revoked address:
+    /// send them to `to` (who must pass compliance).
+    ResolveHeld {
+        address: String,
+        asset: AssetInfo,
+        to: String,
+        reason: String,
+    },
+
+    // ---- administration (owner) ----
+    AllowToken {
+        address: String,
+    },
+    DisallowToken {
+        address: String,
+    },
+    SetRegistry {
+        registry: Option<String>,
+    },
+}
+
+#[cw_serde]
+pub struct Milestone {
+    pub amount: Uint128,
+    pub released: bool,
+}
+
+#[cw_serde]
+pub enum DealStatus {
+    Open,
+    /// The clock is stopped; the arbiter rules, or the parties settle, before `deadline`.
+    Disputed {
+        deadline: Timestamp,
+    },
+    Closed,
+}
+
+#[cw_serde]
+pub struct Settlement {
+    pub proposer: Addr,
+    pub to_payee: Uint128,
+}
+
+#[cw_serde]
+pub struct Deal {
+    pub id: u64,
+    pub payer: Addr,
+    pub payee: Addr,
+    pub arbiter: Option<Addr>,
+    pub asset: AssetInfo,
+    pub deposited: Uint128,
+    pub milestones: Vec<Milestone>,
+    pub expires_at: Timestamp,
+    pub status: DealStatus,
+    pub proposal: Option<Settlement>,
+    /// Paid or held for the payee.
+    pub to_payee: Uint128,
+    /// Refunded or held for the payer.
+    pub to_payer: Uint128,
+}
+
+impl Deal {
+    /// What the deal still holds.
+    pub fn remaining(&self) -> Uint128 {
+        self.deposited
+            .saturating_sub(self.to_payee)
+            .saturating_sub(self.to_payer)
+    }
+}
+
+#[cw_serde]
+pub struct Work {
+    pub id: u64,
+    pub name: String,
+    pub owner: Addr,
+    /// The current split; earlier ones are closed.
+    pub epoch: u32,
+    pub accepted: Vec<AssetInfo>,
+}
+
+#[cw_serde]
+pub struct SplitShare {
+    pub address: Addr,
+    pub bps: u16,
+}
+
+#[cw_serde]
+pub enum DealsBy {
+    Payer(String),
+    Payee(String),
+    Arbiter(String),
+}
+
+#[cw_ownable_query]
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(Deal)]
+    Deal { deal_id: u64 },
+    /// Deals in id order, all or by one party.
+    #[returns(DealsResponse)]
+    Deals {
+        by: Option<DealsBy>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    #[returns(WorkResponse)]
+    Work { work_id: u64, epoch: Option<u32> },
+    #[returns(ClaimableResponse)]
+    Claimable {
+        work_id: u64,
+        epoch: Option<u32>,
+        asset: AssetInfo,
+        address: String,
+    },
+    #[returns(HeldResponse)]
+    Held { address: String },
+    #[returns(ConfigResponse)]
+    Config {},
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct DealsResponse {
+    pub deals: Vec<Deal>,
+}
+
+#[cw_serde]
+pub struct WorkResponse {
+    pub work: Work,
+    pub epoch: u32,
+    pub recipients: Vec<SplitShare>,
+    /// Revenue received by this split, per asset.
+    pub revenue: Vec<(AssetInfo, Uint128)>,
+}
+
+#[cw_serde]
+pub struct ClaimableResponse {
+    pub amount: Uint128,
+    pub claimed: Uint128,
+}
+
+#[cw_serde]
+pub struct HeldResponse {
+    pub held: Vec<(AssetInfo, Uint128)>,
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub registry: Option<Addr>,
+    pub accepted_cw20: Vec<Addr>,
+    pub dispute_timeout_seconds: u64,
+}
+
+/// Entitlement of a recipient with `bps` to `total` received by a split:
+/// `floor(total * bps / 10,000)`, plus, for the first recipient of a closed split, the
+/// remainder `total - sum of every recipient's floor`. So once a split is closed, its
+/// recipients are owed exactly `total`, to the last unit; while it is open they are owed
+/// the floors, and the remainder (less than one unit per recipient) waits for the close.
+pub fn entitlement(total: Uint128, shares: &[SplitShare], index: usize, closed: bool) -> Uint128 {
+    let floor = |bps: u16| total.multiply_ratio(bps as u128, super::TOTAL_BPS as u128);
+    let own = shares.get(index).map(|s| floor(s.bps)).unwrap_or_default();
+    if closed && index == 0 {
+        let sum = shares
+            .iter()
+            .fold(Uint128::zero(), |acc, s| acc.saturating_add(floor(s.bps)));
+        own.saturating_add(total.saturating_sub(sum))
+    } else {
+        own
+    }
+}
