@@ -1,4 +1,5 @@
 //! The workspace's one integration-test binary.
 
+mod escrow;
 mod registry;
 mod token;

@@ -59,3 +59,12 @@ pub fn cw20_receiver_contract() -> Box<dyn Contract<Empty>> {
     }
     Box::new(ContractWrapper::new(execute, instantiate, query))
 }
+
+/// The royalty/escrow contract, wrapped for cw-multi-test.
+pub fn royalty_escrow_contract() -> Box<dyn Contract<Empty>> {
+    use farthing_royalty_escrow::contract;
+    Box::new(
+        ContractWrapper::new(contract::execute, contract::instantiate, contract::query)
+            .with_migrate(contract::migrate),
+    )
+}

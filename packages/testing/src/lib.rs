@@ -8,6 +8,7 @@ mod suite;
 
 pub use contracts::{
     cw20_base_contract, cw20_receiver_contract, kyc_registry_contract, micropay_token_contract,
+    royalty_escrow_contract,
 };
 pub use suite::{
     kyc_input, RegistrySnapshot, Suite, SuiteBuilder, TokenSnapshot, ATTESTATION, ONE_YEAR,

@@ -6,8 +6,12 @@ use farthing_types::kyc::{
     PartyKind, Policy, QueryMsg, RecordInput, RecordResponse, RecordView, RecordsResponse, Verdict,
 };
 
-use crate::contracts::{kyc_registry_contract, micropay_token_contract};
+use crate::contracts::{kyc_registry_contract, micropay_token_contract, royalty_escrow_contract};
 use cw20::{Cw20Coin, MinterResponse};
+use farthing_types::escrow::{
+    ExecuteMsg as EscrowExecuteMsg, InstantiateMsg as EscrowInstantiateMsg,
+    QueryMsg as EscrowQueryMsg,
+};
 use farthing_types::kyc::MAX_BATCH;
 use farthing_types::token::{
     AccountResponse, CanTransferResponse, ConfigResponse, ExecuteMsg as TokenExecuteMsg,
@@ -38,6 +42,7 @@ pub struct SuiteBuilder {
     officers: Vec<String>,
     listed: Vec<(String, u8, String, PartyKind)>,
     token: Option<TokenOptions>,
+    escrow: bool,
 }
 
 struct TokenOptions {
@@ -53,6 +58,7 @@ impl Default for SuiteBuilder {
             officers: vec!["officer".to_string()],
             listed: vec![],
             token: None,
+            escrow: false,
         }
     }
 }
@@ -98,6 +104,14 @@ impl SuiteBuilder {
             balances: vec![],
             cap: None,
         });
+        self
+    }
+
+    /// Deploys the royalty/escrow contract (dispute timeout one day), connected to the
+    /// registry, accepting the token when there is one, and listed in the registry as a
+    /// contract (tier 3, "DE") so that the token moves funds to and from it.
+    pub fn with_escrow(mut self) -> Self {
+        self.escrow = true;
         self
     }
 
@@ -161,6 +175,7 @@ impl SuiteBuilder {
             registry_code_id: code_id,
             token: Addr::unchecked(""),
             token_code_id: 0,
+            escrow: Addr::unchecked(""),
         };
         if !self.listed.is_empty() {
             let now = suite.now();
@@ -182,6 +197,9 @@ impl SuiteBuilder {
         }
         if let Some(t) = self.token {
             suite.deploy_token(t);
+        }
+        if self.escrow {
+            suite.deploy_escrow();
         }
         suite
     }
@@ -208,6 +226,8 @@ pub struct Suite {
     /// The token (empty address when the suite has none).
     pub token: Addr,
     pub token_code_id: u64,
+    /// The royalty/escrow contract (empty address when the suite has none).
+    pub escrow: Addr,
 }
 
 impl Suite {
@@ -254,6 +274,70 @@ impl Suite {
             )
             .expect("instantiate the token");
         self.token_code_id = code_id;
+    }
+
+    fn deploy_escrow(&mut self) {
+        let code_id = self.app.store_code(royalty_escrow_contract());
+        let owner = self.owner.clone();
+        let accepted = if self.token.as_str().is_empty() {
+            vec![]
+        } else {
+            vec![self.token.to_string()]
+        };
+        self.escrow = self
+            .app
+            .instantiate_contract(
+                code_id,
+                owner.clone(),
+                &EscrowInstantiateMsg {
+                    owner: None,
+                    registry: Some(self.registry.to_string()),
+                    accepted_cw20: accepted,
+                    dispute_timeout_seconds: 86_400,
+                },
+                &[],
+                "farthing-escrow",
+                Some(owner.to_string()),
+            )
+            .expect("instantiate the escrow");
+        let mut rec = kyc_input(&self.escrow.clone(), 3, "DE", self.now());
+        rec.kind = PartyKind::Contract;
+        let officer = self.officer.clone();
+        self.upsert(&officer, vec![rec]).expect("list the escrow");
+    }
+
+    /// Gives `addr` native coins (cw-multi-test bank).
+    pub fn fund_native(&mut self, addr: &Addr, amount: u128, denom: &str) {
+        let coins = vec![cosmwasm_std::coin(amount, denom)];
+        self.app
+            .init_modules(|router, _, storage| router.bank.init_balance(storage, addr, coins))
+            .expect("fund");
+    }
+
+    pub fn native_balance(&self, addr: &Addr, denom: &str) -> u128 {
+        self.app
+            .wrap()
+            .query_balance(addr, denom)
+            .expect("bank")
+            .amount
+            .u128()
+    }
+
+    pub fn execute_escrow(
+        &mut self,
+        sender: &Addr,
+        msg: &EscrowExecuteMsg,
+        funds: &[cosmwasm_std::Coin],
+    ) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.escrow.clone(), msg, funds)
+    }
+
+    pub fn query_escrow<T: serde::de::DeserializeOwned>(&self, msg: &EscrowQueryMsg) -> T {
+        self.app
+            .wrap()
+            .query_wasm_smart(self.escrow.clone(), msg)
+            .expect("escrow query")
     }
 
     /// The address of the account called `name`.
