@@ -22,6 +22,7 @@ use cosmwasm_vm::{
     Storage,
 };
 use cw20::Cw20Coin;
+use farthing_types::escrow;
 use farthing_types::kyc::{self, state::RECORDS, PartyKind, Policy, RecordInput, TierLimit};
 use farthing_types::token::{self, Payout};
 
@@ -240,13 +241,22 @@ impl Contract {
     }
 
     fn execute(&mut self, sender: &str, msg: &impl serde::Serialize) -> Result<Measured> {
+        self.execute_with_funds(sender, msg, vec![])
+    }
+
+    fn execute_with_funds(
+        &mut self,
+        sender: &str,
+        msg: &impl serde::Serialize,
+        funds: Vec<cosmwasm_std::Coin>,
+    ) -> Result<Measured> {
         self.env.block.height += 1;
         self.env.block.time = self.env.block.time.plus_seconds(5);
         *self.stats.lock().unwrap() = Stats::default();
         let before = self.vm.create_gas_report().used_internally;
         let info = MessageInfo {
             sender: Addr::unchecked(sender),
-            funds: vec![],
+            funds: funds.clone(),
         };
         let res: cosmwasm_std::ContractResult<Response<Empty>> =
             call_execute(&mut self.vm, &self.env, &info, &to_json_vec(msg)?)
@@ -520,12 +530,78 @@ fn main() -> Result<()> {
         txs: 1,
     });
 
+    // ---- royalty/escrow: Pay and Claim (native coin; a cw20 payment adds the token's send) ----
+    let escrow_wasm = read("royalty_escrow.wasm")?;
+    for n in [3usize, 50] {
+        let mut esc = instance(
+            "royalty-escrow",
+            &escrow_wasm,
+            &a(&format!("escrow{n}")),
+            raw.clone(),
+        )?;
+        esc.instantiate(
+            &owner,
+            &escrow::InstantiateMsg {
+                owner: None,
+                registry: Some(a("registry_plain")),
+                accepted_cw20: vec![],
+                dispute_timeout_seconds: 86_400,
+            },
+        )?;
+        let base = 10_000 / n as u16;
+        let recipients: Vec<escrow::Share> = (0..n)
+            .map(|i| escrow::Share {
+                address: creators[i].clone(),
+                bps: if i == 0 {
+                    10_000 - base * (n as u16 - 1)
+                } else {
+                    base
+                },
+            })
+            .collect();
+        esc.execute(
+            &creators[0],
+            &escrow::ExecuteMsg::RegisterWork(escrow::WorkTerms {
+                name: "song".into(),
+                recipients,
+                accepted: vec![escrow::AssetInfo::Native {
+                    denom: "ueur".into(),
+                }],
+            }),
+        )?;
+        let pay = escrow::ExecuteMsg::Pay { work_id: 1 };
+        let fee = vec![cosmwasm_std::Coin::new(1_000u128, "ueur")];
+        esc.execute_with_funds(&alice, &pay, fee.clone())?;
+        let m = esc.execute_with_funds(&alice, &pay, fee)?;
+        rows.push(Row {
+            op: format!("royalty pay, {n} recipients"),
+            contract: "royalty-escrow",
+            m,
+            txs: 1,
+        });
+        let claim = escrow::ExecuteMsg::Claim {
+            work_id: 1,
+            epoch: None,
+            asset: escrow::AssetInfo::Native {
+                denom: "ueur".into(),
+            },
+        };
+        let m = esc.execute(&creators[n - 1], &claim)?;
+        rows.push(Row {
+            op: format!("royalty claim, {n} recipients"),
+            contract: "royalty-escrow",
+            m,
+            txs: 1,
+        });
+    }
+
     print_table(
         &rows,
         sdk,
         &[
             ("kyc_registry.wasm", registry_wasm.len()),
             ("micropay_token.wasm", token_wasm.len()),
+            ("royalty_escrow.wasm", escrow_wasm.len()),
             ("cw20_base.wasm (reference)", base_wasm.len()),
         ],
     );
