@@ -1,5 +1,6 @@
 //! Registry + token + royalty/escrow on cw-multi-test.
 
+mod test_admin;
 mod test_deals;
 mod test_royalty;
 
