@@ -84,6 +84,7 @@ fn unknown_ids_and_misuse_are_refused() {
     );
     let t = terms(&s, &[], true, 1_000);
     let id = create_native_deal(&mut s, 10, t).unwrap();
+    let arbiter = addr(&s, "arbiter");
     assert_escrow_rejected(
         &mut s,
         |s| exec(s, "payee", ExecuteMsg::AcceptSettlement { deal_id: id }),
