@@ -6,10 +6,13 @@ use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response, Uint128,
 };
 use cw20::MarketingInfoResponse;
-use farthing_types::token::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, MAX_DECIMALS};
+use farthing_types::token::{
+    ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, DEFAULT_SETTLE_SECONDS, MAX_DECIMALS,
+};
 
-use crate::execute::{admin, allowances, cw20 as token, issuer, marketing, micropay};
+use crate::execute::{admin, allowances, channels, cw20 as token, issuer, marketing, micropay};
 use crate::ledger::{self, Movement};
+use crate::state::SETTLE_SECONDS;
 use crate::state::{
     Config, MinterData, TokenInfo, CONFIG, LOGO, MARKETING_INFO, ROLES, TOKEN_INFO,
 };
@@ -92,6 +95,7 @@ pub fn instantiate(
             paused: false,
         },
     )?;
+    SETTLE_SECONDS.save(deps.storage, &DEFAULT_SETTLE_SECONDS)?;
     for grant in &msg.roles {
         let addr = deps.api.addr_validate(&grant.address)?;
         ROLES.save(deps.storage, (grant.role.code(), &addr), &Empty {})?;
@@ -231,6 +235,37 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         }
         ExecuteMsg::SetRegistry { registry } => admin::set_registry(deps, info, registry),
         ExecuteMsg::UpdateOwnership(action) => admin::update_ownership(deps, env, info, action),
+        ExecuteMsg::SetSettlePeriod { seconds } => channels::set_settle_period(deps, info, seconds),
+        ExecuteMsg::OpenChannel {
+            payee,
+            amount,
+            expires_at,
+            signer,
+        } => channels::open(deps, env, info, payee, amount, expires_at, signer),
+        ExecuteMsg::TopUpChannel { channel, amount } => {
+            channels::top_up(deps, env, info, channel, amount)
+        }
+        ExecuteMsg::ExtendChannel {
+            channel,
+            expires_at,
+        } => channels::extend(deps, info, channel, expires_at),
+        ExecuteMsg::Claim {
+            channel,
+            cumulative,
+            signature,
+            close,
+        } => channels::claim(
+            deps,
+            env,
+            info,
+            channel,
+            cumulative,
+            signature,
+            close.unwrap_or(false),
+        ),
+        ExecuteMsg::ClaimMany { claims } => channels::claim_many(deps, env, info, claims),
+        ExecuteMsg::StartClose { channel } => channels::start_close(deps, env, info, channel),
+        ExecuteMsg::CloseChannel { channel } => channels::close(deps, env, info, channel),
     }
 }
 
@@ -274,6 +309,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             limit,
         } => to_json_binary(&query::roles(deps, role, start_after, limit)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+        QueryMsg::Channel { channel } => to_json_binary(&query::channel(deps, channel)?),
+        QueryMsg::Channels {
+            by,
+            start_after,
+            limit,
+        } => to_json_binary(&query::channels_page(deps, by, start_after, limit)?),
     }?;
     Ok(bin)
 }

@@ -84,6 +84,57 @@ pub enum ContractError {
     #[error("lost and new wallet are the same address")]
     RecoverToSelf,
 
+    #[error("channel {channel} does not exist")]
+    ChannelNotFound { channel: u64 },
+
+    #[error("channel {channel} is closed")]
+    ChannelClosed { channel: u64 },
+
+    #[error("channel {channel} is already closing")]
+    ChannelClosing { channel: u64 },
+
+    #[error("the settle period of channel {channel} ended at {closing_at}: no more claims")]
+    SettlePeriodOver {
+        channel: u64,
+        closing_at: cosmwasm_std::Timestamp,
+    },
+
+    #[error("{sender} may not do this on channel {channel}")]
+    NotChannelParty { sender: String, channel: u64 },
+
+    #[error("voucher for {cumulative} does not exceed the {claimed} already claimed")]
+    VoucherAlreadyClaimed {
+        cumulative: Uint128,
+        claimed: Uint128,
+    },
+
+    #[error("voucher for {cumulative} exceeds the channel deposit {deposit}")]
+    VoucherExceedsDeposit {
+        cumulative: Uint128,
+        deposit: Uint128,
+    },
+
+    #[error("invalid voucher: {0}")]
+    InvalidVoucher(#[from] farthing_voucher::VoucherError),
+
+    #[error("the payer may close channel {channel} after {after}")]
+    CloseTooEarly {
+        channel: u64,
+        after: cosmwasm_std::Timestamp,
+    },
+
+    #[error("the expiry {expires_at} must be after {after}")]
+    ExpiryTooEarly {
+        expires_at: cosmwasm_std::Timestamp,
+        after: cosmwasm_std::Timestamp,
+    },
+
+    #[error("the settle period must be at least {min} seconds")]
+    SettlePeriodTooShort { min: u64 },
+
+    #[error("{count} claims; the maximum is {max}")]
+    TooManyClaims { count: usize, max: usize },
+
     // ---- cw20-base errors, same messages ----
     #[error("Unauthorized")]
     Unauthorized {},

@@ -54,6 +54,25 @@ pub enum Movement<'a> {
         lost: &'a Addr,
         to: &'a Addr,
     },
+    /// Payer locks part of its balance into a payment channel (open or top-up): the payer
+    /// passes the sender checks, the payee (on open) the recipient checks.
+    ChannelLock {
+        payer: &'a Addr,
+        payee: Option<&'a Addr>,
+        amount: Uint128,
+    },
+    /// A voucher claim pays the payee out of the channel: the payee passes the recipient
+    /// checks, and the amount counts in both parties' volume windows.
+    ChannelPay {
+        payer: &'a Addr,
+        payee: &'a Addr,
+        amount: Uint128,
+    },
+    /// What a closed channel did not pay returns to its payer (frozen or not).
+    ChannelRefund {
+        payer: &'a Addr,
+        amount: Uint128,
+    },
 }
 
 /// What a planned movement will write.
@@ -178,20 +197,33 @@ impl<'a> Ledger<'a> {
                 needed: amount,
             });
         }
-        if let Some((limit, seconds)) = window {
-            roll_window(acc, seconds, now);
-            let remaining = limit.saturating_sub(acc.window_used);
-            if amount > remaining {
-                return Err(ContractError::VolumeWindowExceeded {
-                    address: addr.to_string(),
-                    limit,
-                    remaining,
-                    needed: amount,
-                });
-            }
-            acc.window_used = acc.window_used.checked_add(amount)?;
-        }
         acc.balance = acc.balance.checked_sub(amount)?;
+        self.count_window(addr, amount, window, now)
+    }
+
+    /// Counts `amount` in `addr`'s volume window, refusing what would exceed it.
+    fn count_window(
+        &mut self,
+        addr: &Addr,
+        amount: Uint128,
+        window: Option<(Uint128, u64)>,
+        now: Timestamp,
+    ) -> ContractResult<()> {
+        let Some((limit, seconds)) = window else {
+            return Ok(());
+        };
+        let acc = self.account(addr)?;
+        roll_window(acc, seconds, now);
+        let remaining = limit.saturating_sub(acc.window_used);
+        if amount > remaining {
+            return Err(ContractError::VolumeWindowExceeded {
+                address: addr.to_string(),
+                limit,
+                remaining,
+                needed: amount,
+            });
+        }
+        acc.window_used = acc.window_used.checked_add(amount)?;
         Ok(())
     }
 
@@ -369,6 +401,49 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
                 window_used: Uint128::zero(),
                 ..old
             };
+        }
+        Movement::ChannelLock {
+            payer,
+            payee,
+            amount,
+        } => {
+            nonzero(amount)?;
+            if let Some(g) = &gate {
+                g.check_out(payer, PartyRole::Sender)?;
+                if let Some(payee) = payee {
+                    g.check_in(payee)?;
+                }
+            }
+            ledger.debit(payer, amount, None, now)?;
+            if let Some(payee) = payee {
+                if ledger.account(payee)?.frozen {
+                    return Err(ContractError::AccountFrozen {
+                        address: payee.to_string(),
+                    });
+                }
+            }
+        }
+        Movement::ChannelPay {
+            payer,
+            payee,
+            amount,
+        } => {
+            nonzero(amount)?;
+            if let Some(g) = &gate {
+                g.check_in(payee)?;
+                let windows = [
+                    (payer, g.record(payer)?.and_then(|r| g.window_limit(r.tier))),
+                    (payee, g.record(payee)?.and_then(|r| g.window_limit(r.tier))),
+                ];
+                for (addr, window) in windows {
+                    ledger.count_window(addr, amount, window, now)?;
+                }
+            }
+            ledger.credit(payee, amount)?;
+        }
+        Movement::ChannelRefund { payer, amount } => {
+            let acc = ledger.account(payer)?;
+            acc.balance = acc.balance.checked_add(amount)?;
         }
     }
     plan.accounts = ledger.accounts;

@@ -7,11 +7,13 @@ use cw20::{
 use cw_storage_plus::Bound;
 use farthing_types::kyc::{Denial, DenialCode, KycRegistry, PartyRole, Verdict};
 use farthing_types::token::{
-    AccountResponse, CanTransferResponse, ConfigResponse, Role, RolesResponse,
+    AccountResponse, CanTransferResponse, Channel, ChannelsBy, ChannelsResponse, ConfigResponse,
+    Role, RolesResponse,
 };
 
 use crate::error::ContractError;
 use crate::ledger::{self, Movement};
+use crate::state::channels;
 use crate::state::{
     ACCOUNTS, ALLOWANCES, ALLOWANCES_SPENDER, CONFIG, LOGO, MARKETING_INFO, ROLES, TOKEN_INFO,
 };
@@ -269,4 +271,36 @@ pub fn roles(
         .take(limit(limit_))
         .collect::<StdResult<_>>()?;
     Ok(RolesResponse { role, addresses })
+}
+
+pub fn channel(deps: Deps, channel: u64) -> StdResult<Channel> {
+    channels()
+        .may_load(deps.storage, channel)?
+        .ok_or_else(|| StdError::not_found(format!("channel {channel}")))
+}
+
+pub fn channels_page(
+    deps: Deps,
+    by: ChannelsBy,
+    start_after: Option<u64>,
+    limit_: Option<u32>,
+) -> StdResult<ChannelsResponse> {
+    let map = channels();
+    let (idx, who) = match by {
+        ChannelsBy::Payer(a) => (&map.idx.payer, a),
+        ChannelsBy::Payee(a) => (&map.idx.payee, a),
+    };
+    let who = deps.api.addr_validate(&who)?;
+    let channels = idx
+        .prefix(who)
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(limit(limit_))
+        .map(|r| r.map(|(_, c)| c))
+        .collect::<StdResult<_>>()?;
+    Ok(ChannelsResponse { channels })
 }

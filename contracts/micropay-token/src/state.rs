@@ -7,7 +7,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty, Uint128};
 use cw20::{AllowanceResponse, Logo, MarketingInfoResponse};
-use cw_storage_plus::{Item, Map};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use farthing_types::token::Channel;
 use serde::de::{SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -144,3 +145,29 @@ pub const ALLOWANCES: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("a");
 pub const ALLOWANCES_SPENDER: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("s");
 /// (role code, address)
 pub const ROLES: Map<(u8, &Addr), Empty> = Map::new("r");
+
+/// How long a payee has to submit its last voucher once the payer starts closing.
+pub const SETTLE_SECONDS: Item<u64> = Item::new("cs");
+pub const NEXT_CHANNEL: Item<u64> = Item::new("nc");
+
+pub struct ChannelIndexes<'a> {
+    pub payer: MultiIndex<'a, Addr, Channel, u64>,
+    pub payee: MultiIndex<'a, Addr, Channel, u64>,
+}
+
+impl IndexList<Channel> for ChannelIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Channel>> + '_> {
+        let v: Vec<&dyn Index<Channel>> = vec![&self.payer, &self.payee];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn channels<'a>() -> IndexedMap<u64, Channel, ChannelIndexes<'a>> {
+    IndexedMap::new(
+        "ch",
+        ChannelIndexes {
+            payer: MultiIndex::new(|_, c| c.payer.clone(), "ch", "ch_p"),
+            payee: MultiIndex::new(|_, c| c.payee.clone(), "ch", "ch_e"),
+        },
+    )
+}

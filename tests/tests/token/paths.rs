@@ -18,9 +18,14 @@ pub enum Path {
     Pay,
     ForcedTransfer,
     Recover,
+    OpenChannel,
+    TopUpChannel,
+    Claim,
+    ClaimMany,
+    CloseChannel,
 }
 
-pub const ALL_PATHS: [Path; 11] = [
+pub const ALL_PATHS: [Path; 16] = [
     Path::Transfer,
     Path::Send,
     Path::TransferFrom,
@@ -32,6 +37,11 @@ pub const ALL_PATHS: [Path; 11] = [
     Path::Pay,
     Path::ForcedTransfer,
     Path::Recover,
+    Path::OpenChannel,
+    Path::TopUpChannel,
+    Path::Claim,
+    Path::ClaimMany,
+    Path::CloseChannel,
 ];
 
 /// Which balance path a message takes, if any. The match has no catch-all arm: a new
@@ -50,6 +60,11 @@ pub fn path_of(msg: &ExecuteMsg) -> Option<Path> {
         ExecuteMsg::Pay { .. } => Some(Path::Pay),
         ExecuteMsg::ForcedTransfer { .. } => Some(Path::ForcedTransfer),
         ExecuteMsg::Recover { .. } => Some(Path::Recover),
+        ExecuteMsg::OpenChannel { .. } => Some(Path::OpenChannel),
+        ExecuteMsg::TopUpChannel { .. } => Some(Path::TopUpChannel),
+        ExecuteMsg::Claim { .. } => Some(Path::Claim),
+        ExecuteMsg::ClaimMany { .. } => Some(Path::ClaimMany),
+        ExecuteMsg::CloseChannel { .. } => Some(Path::CloseChannel),
         ExecuteMsg::IncreaseAllowance { .. }
         | ExecuteMsg::DecreaseAllowance { .. }
         | ExecuteMsg::UpdateMinter { .. }
@@ -64,6 +79,9 @@ pub fn path_of(msg: &ExecuteMsg) -> Option<Path> {
         | ExecuteMsg::GrantRole { .. }
         | ExecuteMsg::RevokeRole { .. }
         | ExecuteMsg::SetRegistry { .. }
+        | ExecuteMsg::SetSettlePeriod { .. }
+        | ExecuteMsg::ExtendChannel { .. }
+        | ExecuteMsg::StartClose { .. }
         | ExecuteMsg::UpdateOwnership(_) => None,
     }
 }
@@ -88,6 +106,12 @@ pub fn slots(path: Path) -> &'static [Slot] {
         Path::Mint => &[Slot::Recipient],
         // The agent skips the owner's compliance on purpose; the recipient is checked.
         Path::ForcedTransfer | Path::Recover => &[Slot::Recipient],
+        Path::OpenChannel => &[Slot::Owner, Slot::Recipient],
+        Path::TopUpChannel => &[Slot::Owner],
+        // Locked funds go to the payee: the payee is checked when a claim moves them.
+        Path::Claim | Path::ClaimMany => &[Slot::Recipient],
+        // What a channel did not pay returns to its payer whatever the payer's status.
+        Path::CloseChannel => &[],
     }
 }
 
@@ -95,6 +119,40 @@ pub struct Parties<'a> {
     pub owner: &'a Addr,
     pub recipient: &'a Addr,
     pub spender: &'a Addr,
+}
+
+/// Secret of the session key that signs every test channel's vouchers.
+pub const CHANNEL_SECRET: [u8; 32] = [0x44; 32];
+
+/// A voucher of `channel` to `payee` for `cumulative`, signed with `CHANNEL_SECRET`.
+pub fn voucher_signature(suite: &Suite, channel: u64, payee: &Addr, cumulative: u128) -> HexBinary {
+    let v = farthing_voucher::Voucher {
+        chain_id: suite.app.block_info().chain_id,
+        token: suite.token.to_string(),
+        channel_id: channel,
+        payee: payee.to_string(),
+        cumulative: Uint128::new(cumulative),
+    };
+    farthing_voucher::sign(farthing_voucher::KeyType::Ed25519, &CHANNEL_SECRET, &v).unwrap()
+}
+
+pub fn channel_signer() -> farthing_voucher::SignerKey {
+    farthing_voucher::public_key(farthing_voucher::KeyType::Ed25519, &CHANNEL_SECRET).unwrap()
+}
+
+/// The id of the open channel from `payer` to `payee` (the first one).
+pub fn channel_between(suite: &Suite, payer: &Addr, payee: &Addr) -> u64 {
+    let r: farthing_types::token::ChannelsResponse =
+        suite.query_token(&farthing_types::token::QueryMsg::Channels {
+            by: farthing_types::token::ChannelsBy::Payer(payer.to_string()),
+            start_after: None,
+            limit: Some(30),
+        });
+    r.channels
+        .into_iter()
+        .find(|c| c.payee == *payee && !c.closed)
+        .map(|c| c.id)
+        .unwrap_or(0)
 }
 
 /// The executor and the message for `path`, moving `amount` of `owner`'s funds.
@@ -144,12 +202,49 @@ pub fn message(suite: &Suite, path: Path, p: &Parties, amount: u128) -> (Addr, E
             new_address: recipient,
             reason,
         },
+        Path::OpenChannel => ExecuteMsg::OpenChannel {
+            payee: recipient,
+            amount,
+            expires_at: suite.now().plus_seconds(86_400),
+            signer: channel_signer(),
+        },
+        Path::TopUpChannel => ExecuteMsg::TopUpChannel {
+            channel: channel_between(suite, p.owner, p.recipient),
+            amount,
+        },
+        Path::Claim | Path::ClaimMany => {
+            let channel = channel_between(suite, p.owner, p.recipient);
+            let claimed: farthing_types::token::Channel =
+                suite.query_token(&farthing_types::token::QueryMsg::Channel { channel });
+            let cumulative = claimed.claimed + amount;
+            let signature = voucher_signature(suite, channel, p.recipient, cumulative.u128());
+            if path == Path::Claim {
+                ExecuteMsg::Claim {
+                    channel,
+                    cumulative,
+                    signature,
+                    close: None,
+                }
+            } else {
+                ExecuteMsg::ClaimMany {
+                    claims: vec![farthing_types::token::ChannelClaim {
+                        channel,
+                        cumulative,
+                        signature,
+                    }],
+                }
+            }
+        }
+        Path::CloseChannel => ExecuteMsg::CloseChannel {
+            channel: channel_between(suite, p.owner, p.recipient),
+        },
     };
     assert_eq!(path_of(&msg), Some(path));
     let executor = match path {
         Path::TransferFrom | Path::SendFrom | Path::BurnFrom => p.spender.clone(),
         Path::Mint => suite.addr("minter"),
         Path::ForcedTransfer | Path::Recover => suite.addr("agent"),
+        Path::Claim | Path::ClaimMany | Path::CloseChannel => p.recipient.clone(),
         _ => p.owner.clone(),
     };
     (executor, msg)

@@ -9,7 +9,7 @@ use farthing_types::kyc::{DenialCode, KycStatus, PartyKind, PartyRole, Policy};
 use farthing_types::token::ExecuteMsg;
 
 use super::assert_token_rejected;
-use super::paths::{message, slots, Parties, Path, Slot, ALL_PATHS};
+use super::paths::{channel_signer, message, slots, Parties, Path, Slot, ALL_PATHS};
 use cw_multi_test::Executor;
 
 pub struct World {
@@ -85,6 +85,22 @@ pub fn world() -> (Suite, World) {
     for (b, _) in &w.bad {
         allow(&mut suite, b, &w.carol);
         allow(&mut suite, &w.alice, b);
+    }
+
+    // Channels: alice pays bob and each of the five; each of the five pays bob.
+    let open = |suite: &mut Suite, payer: &Addr, payee: &Addr, amount: u128| {
+        let msg = ExecuteMsg::OpenChannel {
+            payee: payee.to_string(),
+            amount: Uint128::new(amount),
+            expires_at: suite.now().plus_seconds(30 * 86_400),
+            signer: channel_signer(),
+        };
+        suite.execute_token(payer, &msg).unwrap();
+    };
+    open(&mut suite, &w.alice, &w.bob, 10_000);
+    for (b, _) in &w.bad {
+        open(&mut suite, &w.alice, b, 10_000);
+        open(&mut suite, b, &w.bob, 100);
     }
 
     // Now make the five parties non-compliant.
@@ -172,8 +188,9 @@ fn every_balance_path_refuses_every_kind_of_non_compliant_party() {
             }
         }
     }
-    // 4 two-slot paths, 2 three-slot, burn 1, burn_from 2, mint/forced/recover 1 each: 20 slots x 5.
-    assert_eq!(cases, 100);
+    // 5 two-slot paths (with open_channel), 2 three-slot, burn 1, burn_from 2, mint, forced,
+    // recover, top_up_channel, claim, claim_many 1 each, close_channel none: 25 slots x 5.
+    assert_eq!(cases, 125);
 }
 
 #[test]
@@ -201,6 +218,29 @@ fn every_balance_path_moves_exact_amounts_for_compliant_parties() {
                 assert_eq!((owner_after, rcpt_after), (0, owner_before));
                 assert!(suite.account(p.owner).frozen, "the lost wallet is frozen");
             }
+            // Locked into a channel: out of the payer's balance, not yet the payee's.
+            Path::OpenChannel | Path::TopUpChannel => {
+                assert_eq!(
+                    (owner_after, rcpt_after),
+                    (owner_before - 100, rcpt_before),
+                    "{path:?}"
+                );
+                assert_eq!(suite.total_supply(), supply);
+            }
+            Path::Claim | Path::ClaimMany => {
+                assert_eq!(
+                    (owner_after, rcpt_after),
+                    (owner_before, rcpt_before + 100),
+                    "{path:?}"
+                );
+            }
+            // The payee closes alice's 10,000 channel: all of it returns to alice.
+            Path::CloseChannel => {
+                assert_eq!(
+                    (owner_after, rcpt_after),
+                    (owner_before + 10_000, rcpt_before)
+                );
+            }
             _ => {
                 assert_eq!(
                     (owner_after, rcpt_after),
@@ -226,7 +266,7 @@ fn forced_transfer_skips_the_owner_check_but_not_the_recipient() {
         let (exec, msg) = message(&suite, Path::ForcedTransfer, &p, 400);
         assert_eq!(exec, agent);
         suite.execute_token(&exec, &msg).unwrap();
-        assert_eq!(suite.balance(bad), 600);
+        assert_eq!(suite.balance(bad), 500);
     }
     assert_eq!(suite.balance(&w.bob), 1_000 + 5 * 400);
 }
@@ -282,9 +322,10 @@ fn a_frozen_address_can_neither_send_nor_receive_on_any_path() {
         let p = good(&w, path);
         let (exec, msg) = message(&suite, path, &p, 100);
         let expected = match path {
-            // Recovery moves the whole account, frozen state included, to a new wallet.
-            Path::Recover => continue,
-            Path::Mint => ContractError::AccountFrozen {
+            // Recovery moves the whole account, frozen state included, to a new wallet, and
+            // what a channel did not pay returns to its (frozen) payer.
+            Path::Recover | Path::CloseChannel => continue,
+            Path::Mint | Path::Claim | Path::ClaimMany => ContractError::AccountFrozen {
                 address: p.recipient.to_string(),
             },
             _ => ContractError::AccountFrozen {
@@ -329,20 +370,30 @@ fn a_frozen_address_can_neither_send_nor_receive_on_any_path() {
 fn frozen_tokens_move_on_no_path() {
     let (mut suite, w) = world();
     let freezer = suite.addr("freezer");
-    // alice keeps 1,000,000 of which 999,950 frozen: 50 available.
+    // alice keeps all but 50 of her balance frozen.
+    let frozen = suite.balance(&w.alice) - 50;
     suite
         .execute_token(
             &freezer,
             &ExecuteMsg::FreezeTokens {
                 address: w.alice.to_string(),
-                amount: Uint128::new(999_950),
+                amount: Uint128::new(frozen),
                 reason: "lien".into(),
             },
         )
         .unwrap();
     for path in ALL_PATHS {
-        if matches!(path, Path::Mint | Path::Recover) {
-            continue; // mint takes nothing from anyone; recovery moves frozen state along
+        // Mint takes nothing from anyone; recovery moves frozen state along; channel claims
+        // and closes move funds locked before the freeze, not alice's balance.
+        let exempt = [
+            Path::Mint,
+            Path::Recover,
+            Path::Claim,
+            Path::ClaimMany,
+            Path::CloseChannel,
+        ];
+        if exempt.contains(&path) {
+            continue;
         }
         let p = good(&w, path);
         let (exec, msg) = message(&suite, path, &p, 100);

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod allowances;
+pub mod channels;
 pub mod cw20;
 pub mod issuer;
 pub mod marketing;

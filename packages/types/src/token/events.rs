@@ -123,3 +123,13 @@ pub fn registry_set(registry: Option<&Addr>, owner: &Addr) -> Event {
         .add_attribute("registry", registry.map(Addr::as_str).unwrap_or("none"))
         .add_attribute("owner", owner)
 }
+
+/// A channel changed: `kind` is channel_opened, channel_topped_up, channel_extended,
+/// channel_claimed, channel_closing or channel_closed.
+pub fn channel(kind: &str, id: u64, by: &Addr, amount: Uint128, total: Uint128) -> Event {
+    Event::new(format!("token_{kind}"))
+        .add_attribute("channel", id.to_string())
+        .add_attribute("by", by)
+        .add_attribute("amount", amount)
+        .add_attribute("total", total)
+}

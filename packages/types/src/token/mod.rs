@@ -12,5 +12,12 @@ pub const MAX_BATCH_TRANSFERS: usize = 200;
 pub const MAX_REFERENCE_LEN: usize = 64;
 /// Length of a travel-rule reference: the hash of the off-chain travel-rule message.
 pub const TRAVEL_RULE_REF_LEN: usize = 32;
+/// Shortest settle period the owner may set for channels (one hour).
+pub const MIN_SETTLE_SECONDS: u64 = 3_600;
+/// Settle period of a new token (one day).
+pub const DEFAULT_SETTLE_SECONDS: u64 = 86_400;
+/// Maximum channels in one `ClaimMany`.
+pub const MAX_CLAIMS: usize = 50;
+
 /// Maximum decimals, as in cw20-base.
 pub const MAX_DECIMALS: u8 = 18;

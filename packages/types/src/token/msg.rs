@@ -4,6 +4,7 @@ use cw20::{Cw20Coin, Expiration, Logo, MinterResponse};
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
 use crate::kyc::Verdict;
+pub use farthing_voucher::SignerKey;
 
 /// Same as cw20-base's `InstantiateMarketingInfo`.
 #[cw_serde]
@@ -204,6 +205,85 @@ pub enum ExecuteMsg {
     SetRegistry {
         registry: Option<String>,
     },
+    /// Owner: how long a payee has to submit its last voucher after the payer starts closing
+    /// a channel (at least `MIN_SETTLE_SECONDS`).
+    SetSettlePeriod {
+        seconds: u64,
+    },
+
+    // ---- payment channels ----
+    /// Payer: lock `amount` of its balance for `payee`; vouchers are signed by `signer`.
+    OpenChannel {
+        payee: String,
+        amount: Uint128,
+        expires_at: Timestamp,
+        signer: SignerKey,
+    },
+    /// Payer: lock more into an open channel.
+    TopUpChannel {
+        channel: u64,
+        amount: Uint128,
+    },
+    /// Payer: move the expiry later.
+    ExtendChannel {
+        channel: u64,
+        expires_at: Timestamp,
+    },
+    /// Payee: claim up to the voucher's cumulative amount; with `close`, also close the
+    /// channel and return the rest to the payer, in the same transaction.
+    Claim {
+        channel: u64,
+        cumulative: Uint128,
+        signature: HexBinary,
+        close: Option<bool>,
+    },
+    /// Payee: claim several channels at once (ed25519 vouchers verified in one batch).
+    ClaimMany {
+        claims: Vec<ChannelClaim>,
+    },
+    /// Payer: start closing; the payee has the settle period to submit its last voucher.
+    StartClose {
+        channel: u64,
+    },
+    /// Close and return what is not claimed to the payer: the payee at any time; the payer
+    /// after the settle period, or after expiry.
+    CloseChannel {
+        channel: u64,
+    },
+}
+
+#[cw_serde]
+pub struct ChannelClaim {
+    pub channel: u64,
+    pub cumulative: Uint128,
+    pub signature: HexBinary,
+}
+
+#[cw_serde]
+pub struct Channel {
+    pub id: u64,
+    pub payer: Addr,
+    pub payee: Addr,
+    pub signer: SignerKey,
+    /// Locked in total.
+    pub deposit: Uint128,
+    /// Paid to the payee so far (the highest voucher claimed).
+    pub claimed: Uint128,
+    pub expires_at: Timestamp,
+    /// Set by `StartClose`: after this, the payer may close.
+    pub closing_at: Option<Timestamp>,
+    pub closed: bool,
+}
+
+#[cw_serde]
+pub enum ChannelsBy {
+    Payer(String),
+    Payee(String),
+}
+
+#[cw_serde]
+pub struct ChannelsResponse {
+    pub channels: Vec<Channel>,
 }
 
 #[cw_ownable_query]
@@ -257,6 +337,14 @@ pub enum QueryMsg {
     Roles {
         role: Role,
         start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(Channel)]
+    Channel { channel: u64 },
+    #[returns(ChannelsResponse)]
+    Channels {
+        by: ChannelsBy,
+        start_after: Option<u64>,
         limit: Option<u32>,
     },
 }

@@ -1,0 +1,422 @@
+//! Unidirectional payment channels: the payer locks funds once, signs cumulative vouchers
+//! off chain, and the payee settles thousands of micropayments with one claim.
+//!
+//! Ways out of every state: the payee claims and/or closes at any time; the payer starts
+//! closing and closes after the settle period, or closes at once after expiry. Whatever is
+//! not claimed returns to the payer.
+
+use cosmwasm_std::{Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128};
+use farthing_types::token::{
+    events, Channel, ChannelClaim, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
+};
+use farthing_voucher::{verify, verify_many, Voucher};
+
+use crate::error::{ContractError, ContractResult};
+use crate::ledger::{self, Movement};
+use crate::state::{channels, NEXT_CHANNEL, SETTLE_SECONDS};
+
+fn load(deps: &DepsMut, channel: u64) -> ContractResult<Channel> {
+    channels()
+        .may_load(deps.storage, channel)?
+        .ok_or(ContractError::ChannelNotFound { channel })
+}
+
+fn not_party(sender: &Addr, channel: u64) -> ContractError {
+    ContractError::NotChannelParty {
+        sender: sender.to_string(),
+        channel,
+    }
+}
+
+fn open_for_payer(sender: &Addr, ch: &Channel) -> ContractResult<()> {
+    if *sender != ch.payer {
+        return Err(not_party(sender, ch.id));
+    }
+    if ch.closed {
+        return Err(ContractError::ChannelClosed { channel: ch.id });
+    }
+    if ch.closing_at.is_some() {
+        return Err(ContractError::ChannelClosing { channel: ch.id });
+    }
+    Ok(())
+}
+
+pub fn open(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    payee: String,
+    amount: Uint128,
+    expires_at: Timestamp,
+    signer: SignerKey,
+) -> ContractResult {
+    let payee = deps.api.addr_validate(&payee)?;
+    if payee == info.sender {
+        return Err(not_party(&info.sender, 0));
+    }
+    if expires_at <= env.block.time {
+        return Err(ContractError::ExpiryTooEarly {
+            expires_at,
+            after: env.block.time,
+        });
+    }
+    // The key must be well formed: check it against an empty signature's shape rules.
+    let shape = match &signer {
+        SignerKey::Secp256k1(k) => k.len() == 33 && matches!(k[0], 0x02 | 0x03),
+        SignerKey::Ed25519(k) => k.len() == 32,
+    };
+    if !shape {
+        return Err(farthing_voucher::VoucherError::InvalidKey {
+            kind: match signer {
+                SignerKey::Secp256k1(_) => "secp256k1",
+                SignerKey::Ed25519(_) => "ed25519",
+            },
+        }
+        .into());
+    }
+    let id = NEXT_CHANNEL.may_load(deps.storage)?.unwrap_or_default() + 1;
+    let channel = Channel {
+        id,
+        payer: info.sender.clone(),
+        payee,
+        signer,
+        deposit: amount,
+        claimed: Uint128::zero(),
+        expires_at,
+        closing_at: None,
+        closed: false,
+    };
+    let mut deps = deps;
+    ledger::apply(
+        deps.branch(),
+        &env,
+        Movement::ChannelLock {
+            payer: &channel.payer,
+            payee: Some(&channel.payee),
+            amount,
+        },
+    )?;
+    NEXT_CHANNEL.save(deps.storage, &id)?;
+    channels().save(deps.storage, id, &channel)?;
+    Ok(Response::new()
+        .add_event(events::channel(
+            "channel_opened",
+            id,
+            &info.sender,
+            amount,
+            amount,
+        ))
+        .add_attribute("action", "open_channel")
+        .add_attribute("sender", info.sender)
+        .add_attribute("channel", id.to_string()))
+}
+
+pub fn top_up(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    channel: u64,
+    amount: Uint128,
+) -> ContractResult {
+    let mut deps = deps;
+    let mut ch = load(&deps, channel)?;
+    open_for_payer(&info.sender, &ch)?;
+    ledger::apply(
+        deps.branch(),
+        &env,
+        Movement::ChannelLock {
+            payer: &ch.payer,
+            payee: None,
+            amount,
+        },
+    )?;
+    ch.deposit = ch.deposit.checked_add(amount)?;
+    channels().save(deps.storage, channel, &ch)?;
+    Ok(Response::new()
+        .add_event(events::channel(
+            "channel_topped_up",
+            channel,
+            &info.sender,
+            amount,
+            ch.deposit,
+        ))
+        .add_attribute("action", "top_up_channel")
+        .add_attribute("sender", info.sender))
+}
+
+pub fn extend(
+    deps: DepsMut,
+    info: MessageInfo,
+    channel: u64,
+    expires_at: Timestamp,
+) -> ContractResult {
+    let mut ch = load(&deps, channel)?;
+    open_for_payer(&info.sender, &ch)?;
+    if expires_at <= ch.expires_at {
+        return Err(ContractError::ExpiryTooEarly {
+            expires_at,
+            after: ch.expires_at,
+        });
+    }
+    ch.expires_at = expires_at;
+    channels().save(deps.storage, channel, &ch)?;
+    Ok(Response::new()
+        .add_event(events::channel(
+            "channel_extended",
+            channel,
+            &info.sender,
+            Uint128::zero(),
+            ch.deposit,
+        ))
+        .add_attribute("action", "extend_channel")
+        .add_attribute("sender", info.sender))
+}
+
+fn voucher(env: &Env, ch: &Channel, cumulative: Uint128) -> Voucher {
+    Voucher {
+        chain_id: env.block.chain_id.clone(),
+        token: env.contract.address.to_string(),
+        channel_id: ch.id,
+        payee: ch.payee.to_string(),
+        cumulative,
+    }
+}
+
+/// Checks everything about a claim except the signature; returns the amount it pays.
+fn claim_amount(
+    env: &Env,
+    sender: &Addr,
+    ch: &Channel,
+    cumulative: Uint128,
+) -> ContractResult<Uint128> {
+    if *sender != ch.payee {
+        return Err(not_party(sender, ch.id));
+    }
+    if ch.closed {
+        return Err(ContractError::ChannelClosed { channel: ch.id });
+    }
+    if let Some(closing_at) = ch.closing_at {
+        if env.block.time >= closing_at {
+            return Err(ContractError::SettlePeriodOver {
+                channel: ch.id,
+                closing_at,
+            });
+        }
+    }
+    if cumulative <= ch.claimed {
+        return Err(ContractError::VoucherAlreadyClaimed {
+            cumulative,
+            claimed: ch.claimed,
+        });
+    }
+    if cumulative > ch.deposit {
+        return Err(ContractError::VoucherExceedsDeposit {
+            cumulative,
+            deposit: ch.deposit,
+        });
+    }
+    Ok(cumulative.checked_sub(ch.claimed)?)
+}
+
+/// Pays a verified claim and records it.
+fn settle(
+    mut deps: DepsMut,
+    env: &Env,
+    mut ch: Channel,
+    cumulative: Uint128,
+    amount: Uint128,
+) -> ContractResult<Channel> {
+    ledger::apply(
+        deps.branch(),
+        env,
+        Movement::ChannelPay {
+            payer: &ch.payer,
+            payee: &ch.payee,
+            amount,
+        },
+    )?;
+    ch.claimed = cumulative;
+    channels().save(deps.storage, ch.id, &ch)?;
+    Ok(ch)
+}
+
+/// Closes a channel: what is not claimed returns to the payer.
+fn finish(
+    mut deps: DepsMut,
+    env: &Env,
+    mut ch: Channel,
+    by: &Addr,
+    resp: Response,
+) -> ContractResult {
+    let rest = ch.deposit.checked_sub(ch.claimed)?;
+    if !rest.is_zero() {
+        ledger::apply(
+            deps.branch(),
+            env,
+            Movement::ChannelRefund {
+                payer: &ch.payer,
+                amount: rest,
+            },
+        )?;
+    }
+    ch.closed = true;
+    channels().save(deps.storage, ch.id, &ch)?;
+    Ok(resp.add_event(events::channel(
+        "channel_closed",
+        ch.id,
+        by,
+        rest,
+        ch.claimed,
+    )))
+}
+
+pub fn claim(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    channel: u64,
+    cumulative: Uint128,
+    signature: HexBinary,
+    close: bool,
+) -> ContractResult {
+    let ch = load(&deps, channel)?;
+    let amount = claim_amount(&env, &info.sender, &ch, cumulative)?;
+    verify(
+        deps.api,
+        &voucher(&env, &ch, cumulative),
+        &signature,
+        &ch.signer,
+    )?;
+    let ch = settle(deps.branch(), &env, ch, cumulative, amount)?;
+    let resp = Response::new()
+        .add_event(events::channel(
+            "channel_claimed",
+            channel,
+            &info.sender,
+            amount,
+            ch.claimed,
+        ))
+        .add_attribute("action", "claim")
+        .add_attribute("sender", &info.sender)
+        .add_attribute("amount", amount);
+    if close {
+        finish(deps, &env, ch, &info.sender, resp)
+    } else {
+        Ok(resp)
+    }
+}
+
+pub fn claim_many(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    claims: Vec<ChannelClaim>,
+) -> ContractResult {
+    if claims.is_empty() {
+        return Err(ContractError::EmptyBatch);
+    }
+    if claims.len() > MAX_CLAIMS {
+        return Err(ContractError::TooManyClaims {
+            count: claims.len(),
+            max: MAX_CLAIMS,
+        });
+    }
+    let mut planned = Vec::with_capacity(claims.len());
+    for c in &claims {
+        let ch = load(&deps, c.channel)?;
+        if planned
+            .iter()
+            .any(|(p, _, _): &(Channel, Voucher, Uint128)| p.id == ch.id)
+        {
+            return Err(ContractError::VoucherAlreadyClaimed {
+                cumulative: c.cumulative,
+                claimed: ch.claimed,
+            });
+        }
+        let amount = claim_amount(&env, &info.sender, &ch, c.cumulative)?;
+        let v = voucher(&env, &ch, c.cumulative);
+        planned.push((ch, v, amount));
+    }
+    let items: Vec<_> = planned
+        .iter()
+        .zip(&claims)
+        .map(|((ch, v, _), c)| (v, c.signature.as_slice(), &ch.signer))
+        .collect();
+    verify_many(deps.api, &items).map_err(|(_, e)| ContractError::InvalidVoucher(e))?;
+    let mut total = Uint128::zero();
+    let mut resp = Response::new();
+    for (ch, v, amount) in planned {
+        let id = ch.id;
+        let ch = settle(deps.branch(), &env, ch, v.cumulative, amount)?;
+        total = total.checked_add(amount)?;
+        resp = resp.add_event(events::channel(
+            "channel_claimed",
+            id,
+            &info.sender,
+            amount,
+            ch.claimed,
+        ));
+    }
+    Ok(resp
+        .add_attribute("action", "claim_many")
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", total))
+}
+
+pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> ContractResult {
+    let mut ch = load(&deps, channel)?;
+    open_for_payer(&info.sender, &ch)?;
+    let settle = SETTLE_SECONDS.load(deps.storage)?;
+    let closing_at = env.block.time.plus_seconds(settle);
+    ch.closing_at = Some(closing_at);
+    channels().save(deps.storage, channel, &ch)?;
+    Ok(Response::new()
+        .add_event(
+            events::channel(
+                "channel_closing",
+                channel,
+                &info.sender,
+                Uint128::zero(),
+                ch.claimed,
+            )
+            .add_attribute("closing_at", closing_at.seconds().to_string()),
+        )
+        .add_attribute("action", "start_close")
+        .add_attribute("sender", info.sender))
+}
+
+pub fn close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> ContractResult {
+    let ch = load(&deps, channel)?;
+    if ch.closed {
+        return Err(ContractError::ChannelClosed { channel });
+    }
+    if info.sender == ch.payer {
+        let after = match ch.closing_at {
+            Some(t) if t < ch.expires_at => t,
+            _ => ch.expires_at,
+        };
+        if env.block.time < after {
+            return Err(ContractError::CloseTooEarly { channel, after });
+        }
+    } else if info.sender != ch.payee {
+        return Err(not_party(&info.sender, channel));
+    }
+    let resp = Response::new()
+        .add_attribute("action", "close_channel")
+        .add_attribute("sender", &info.sender);
+    finish(deps, &env, ch, &info.sender, resp)
+}
+
+pub fn set_settle_period(deps: DepsMut, info: MessageInfo, seconds: u64) -> ContractResult {
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    if seconds < MIN_SETTLE_SECONDS {
+        return Err(ContractError::SettlePeriodTooShort {
+            min: MIN_SETTLE_SECONDS,
+        });
+    }
+    SETTLE_SECONDS.save(deps.storage, &seconds)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_settle_period")
+        .add_attribute("sender", info.sender)
+        .add_attribute("seconds", seconds.to_string()))
+}
