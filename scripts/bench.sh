@@ -65,17 +65,22 @@ HEAD
   address) and is why compliance-off is below 1.0x.
 - **The volume window lives in the sender's balance entry**: no extra write per transfer.
 - **Batches** pay the 60,000-gas contract call and the policy read once.
+- **Payment channels**: a channel costs one `open_channel` and one `claim` with `close`
+  (one signature check, two balance writes, one channel write); the 1,000 vouchers in
+  between never touch the chain. Channel updates write the primary record only: payer and
+  payee (the indexed fields) never change, so the index entries are written once, at open.
 - **Size (missed).** The token is a strict superset of cw20-base: all 12 cw20 execute
-  messages and 9 queries, plus 16 more messages (issuer controls, batch, pay, roles,
-  registry) and 5 more queries, the registry client and the policy and verdict types.
-  `twiggy` on the raw wasm shows no single culprit: the (de)serializers serde generates per
-  message variant (`ExecuteMsg`/`QueryMsg` dispatch ~76 KB, `QueryMsg` visitor ~28 KB,
-  `InstantiateMsg` ~16 KB) and the policy/record decoding dominate. `opt-level = "z"` shrinks
-  both contracts alike (token 421 KB, cw20-base 295 KB), so it does not close the gap. What
-  would: moving issuer administration (roles, freezes, forced transfer, recovery) into a
-  separate controller contract that the token trusts, or a hand-written message parser; both
-  cost clarity or an extra call, and 505 KB is well under wasmd's 800 KiB limit (upload costs
-  about 3 SDK gas per byte, once), so they are left for a decision rather than done here.
+  messages and 9 queries, plus the issuer controls, batch and referenced payments, roles,
+  payment channels (7 messages and voucher verification) and 7 more queries, the registry
+  client and the policy and verdict types. `twiggy` on the raw wasm shows no single culprit:
+  the (de)serializers serde generates per message variant (`ExecuteMsg`/`QueryMsg` dispatch,
+  the `QueryMsg` and `InstantiateMsg` visitors) and the policy/record decoding dominate.
+  `opt-level = "z"` shrinks both contracts alike (measured before channels: token 421 KB,
+  cw20-base 295 KB), so it does not close the gap. What would: moving issuer administration
+  (roles, freezes, forced transfer, recovery) or the channels into separate contracts that
+  the token trusts, or a hand-written message parser; each costs clarity or an extra call.
+  The token stays well under wasmd's 800 KiB limit (upload costs about 3 SDK gas per byte,
+  once), so this is left for a decision rather than done here.
 TAIL
   } >docs/BENCHMARKS.md
   echo "wrote docs/BENCHMARKS.md" >&2

@@ -162,6 +162,11 @@ impl IndexList<Channel> for ChannelIndexes<'_> {
     }
 }
 
+/// The primary store of `channels()`. Payer and payee (the indexed fields) never change
+/// after a channel is opened, so updates write here and leave the index entries alone:
+/// `IndexedMap::save` would delete and rewrite both index entries on every update.
+pub const CHANNELS_PRIMARY: Map<u64, Channel> = Map::new("ch");
+
 pub fn channels<'a>() -> IndexedMap<u64, Channel, ChannelIndexes<'a>> {
     IndexedMap::new(
         "ch",

@@ -530,6 +530,99 @@ fn main() -> Result<()> {
         txs: 1,
     });
 
+    // ---- payment channels (token, compliance on) ----
+    let mut channel_rows = vec![];
+    for kind in [
+        farthing_voucher::KeyType::Ed25519,
+        farthing_voucher::KeyType::Secp256k1,
+    ] {
+        let secret = [0x44u8; 32];
+        let signer = farthing_voucher::public_key(kind, &secret).map_err(|e| anyhow!("{e}"))?;
+        let label = if kind == farthing_voucher::KeyType::Ed25519 {
+            "ed25519"
+        } else {
+            "secp256k1"
+        };
+        let open_msg = token::ExecuteMsg::OpenChannel {
+            payee: bob.clone(),
+            amount: Uint128::new(1_000_000),
+            expires_at: Timestamp::from_seconds(1_800_000_000),
+            signer: signer.clone(),
+        };
+        let m_open = on.execute(&alice, &open_msg)?;
+        let id = next_channel_id(&mut on)?;
+        // 1,000 micropayments of 3 units: the payee claims the last voucher and closes.
+        let voucher = farthing_voucher::Voucher {
+            chain_id: on.env.block.chain_id.clone(),
+            token: on.env.contract.address.to_string(),
+            channel_id: id,
+            payee: bob.clone(),
+            cumulative: Uint128::new(3_000),
+        };
+        let signature =
+            farthing_voucher::sign(kind, &secret, &voucher).map_err(|e| anyhow!("{e}"))?;
+        let m_claim = on.execute(
+            &bob,
+            &token::ExecuteMsg::Claim {
+                channel: id,
+                cumulative: Uint128::new(3_000),
+                signature,
+                close: Some(true),
+            },
+        )?;
+        let total = m_open.sdk_gas() + m_claim.sdk_gas();
+        rows.push(Row {
+            op: format!("open_channel ({label} key)"),
+            contract: on.name,
+            m: m_open,
+            txs: 1,
+        });
+        rows.push(Row {
+            op: format!("claim + close, 1,000 vouchers ({label})"),
+            contract: on.name,
+            m: m_claim,
+            txs: 1,
+        });
+        channel_rows.push((label, total));
+    }
+    // ClaimMany over 10 ed25519 channels (batch verification).
+    let secret = [0x45u8; 32];
+    let signer = farthing_voucher::public_key(farthing_voucher::KeyType::Ed25519, &secret)
+        .map_err(|e| anyhow!("{e}"))?;
+    let mut claims = vec![];
+    for _ in 0..10 {
+        on.execute(
+            &alice,
+            &token::ExecuteMsg::OpenChannel {
+                payee: bob.clone(),
+                amount: Uint128::new(1_000),
+                expires_at: Timestamp::from_seconds(1_800_000_000),
+                signer: signer.clone(),
+            },
+        )?;
+        let id = next_channel_id(&mut on)?;
+        let v = farthing_voucher::Voucher {
+            chain_id: on.env.block.chain_id.clone(),
+            token: on.env.contract.address.to_string(),
+            channel_id: id,
+            payee: bob.clone(),
+            cumulative: Uint128::new(500),
+        };
+        claims.push(token::ChannelClaim {
+            channel: id,
+            cumulative: Uint128::new(500),
+            signature: farthing_voucher::sign(farthing_voucher::KeyType::Ed25519, &secret, &v)
+                .map_err(|e| anyhow!("{e}"))?,
+        });
+    }
+    let m = on.execute(&bob, &token::ExecuteMsg::ClaimMany { claims })?;
+    rows.push(Row {
+        op: "claim_many, 10 channels (ed25519 batch)".into(),
+        contract: on.name,
+        m,
+        txs: 1,
+    });
+
     // ---- royalty/escrow: Pay and Claim (native coin; a cw20 payment adds the token's send) ----
     let escrow_wasm = read("royalty_escrow.wasm")?;
     for n in [3usize, 50] {
@@ -605,7 +698,7 @@ fn main() -> Result<()> {
             ("cw20_base.wasm (reference)", base_wasm.len()),
         ],
     );
-    let missed = print_targets(&rows, sdk, token_wasm.len(), base_wasm.len());
+    let missed = print_targets(&rows, sdk, token_wasm.len(), base_wasm.len(), &channel_rows);
     if std::env::args().any(|a| a == "--check") && missed > 0 {
         anyhow::bail!("{missed} gas target(s) missed");
     }
@@ -626,6 +719,7 @@ fn print_targets(
     hundred_singles_sdk: u64,
     token_size: usize,
     base_size: usize,
+    channels: &[(&str, u64)],
 ) -> usize {
     let base = sdk_of(rows, "transfer", "cw20-base") as f64;
     let on = sdk_of(rows, "transfer", "token (compliance on)") as f64 / base;
@@ -638,6 +732,14 @@ fn print_targets(
     ) as f64
         / hundred_singles_sdk as f64;
     let size = token_size as f64 / base_size as f64;
+    let channel = |label: &str| {
+        channels
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, g)| *g as f64 / base)
+            .unwrap_or(f64::MAX)
+    };
+    let (ed, secp) = (channel("ed25519"), channel("secp256k1"));
     let targets = [
         (
             "compliance-checked transfer vs cw20-base transfer",
@@ -667,6 +769,14 @@ fn print_targets(
             batch <= 0.25,
             true,
         ),
+        (
+            "1,000 micropayments via one channel (open + claim & close), ed25519 key",
+            "<= 3.00x",
+            ed,
+            ed <= 3.0,
+            true,
+        ),
+        ("... secp256k1 key", "<= 3.00x", secp, secp <= 3.0, true),
         (
             "optimized wasm size vs cw20-base",
             "< 1.00x",
@@ -728,4 +838,13 @@ fn print_table(rows: &[Row], hundred_singles_sdk: u64, sizes: &[(&str, usize)]) 
     for (name, size) in sizes {
         println!("| {name} | {size} |");
     }
+}
+
+/// The id of the channel the token opened last (its `nc` counter).
+fn next_channel_id(c: &mut Contract) -> Result<u64> {
+    let raw =
+        c.vm.with_storage(|s| Ok(s.inner.get(b"nc").0.ok().flatten()))
+            .map_err(|e| anyhow!("{e}"))?
+            .ok_or_else(|| anyhow!("no channel opened"))?;
+    Ok(serde_json::from_slice(&raw)?)
 }

@@ -13,7 +13,7 @@ use farthing_voucher::{verify, verify_many, Voucher};
 
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
-use crate::state::{channels, NEXT_CHANNEL, SETTLE_SECONDS};
+use crate::state::{channels, CHANNELS_PRIMARY, NEXT_CHANNEL, SETTLE_SECONDS};
 
 fn load(deps: &DepsMut, channel: u64) -> ContractResult<Channel> {
     channels()
@@ -131,7 +131,7 @@ pub fn top_up(
         },
     )?;
     ch.deposit = ch.deposit.checked_add(amount)?;
-    channels().save(deps.storage, channel, &ch)?;
+    CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(events::channel(
             "channel_topped_up",
@@ -159,7 +159,7 @@ pub fn extend(
         });
     }
     ch.expires_at = expires_at;
-    channels().save(deps.storage, channel, &ch)?;
+    CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(events::channel(
             "channel_extended",
@@ -218,16 +218,16 @@ fn claim_amount(
     Ok(cumulative.checked_sub(ch.claimed)?)
 }
 
-/// Pays a verified claim and records it.
+/// Pays a verified claim and records it in the returned channel (the caller saves it).
 fn settle(
-    mut deps: DepsMut,
+    deps: DepsMut,
     env: &Env,
     mut ch: Channel,
     cumulative: Uint128,
     amount: Uint128,
 ) -> ContractResult<Channel> {
     ledger::apply(
-        deps.branch(),
+        deps,
         env,
         Movement::ChannelPay {
             payer: &ch.payer,
@@ -236,7 +236,6 @@ fn settle(
         },
     )?;
     ch.claimed = cumulative;
-    channels().save(deps.storage, ch.id, &ch)?;
     Ok(ch)
 }
 
@@ -260,7 +259,7 @@ fn finish(
         )?;
     }
     ch.closed = true;
-    channels().save(deps.storage, ch.id, &ch)?;
+    CHANNELS_PRIMARY.save(deps.storage, ch.id, &ch)?;
     Ok(resp.add_event(events::channel(
         "channel_closed",
         ch.id,
@@ -302,6 +301,7 @@ pub fn claim(
     if close {
         finish(deps, &env, ch, &info.sender, resp)
     } else {
+        CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
         Ok(resp)
     }
 }
@@ -348,6 +348,7 @@ pub fn claim_many(
     for (ch, v, amount) in planned {
         let id = ch.id;
         let ch = settle(deps.branch(), &env, ch, v.cumulative, amount)?;
+        CHANNELS_PRIMARY.save(deps.storage, id, &ch)?;
         total = total.checked_add(amount)?;
         resp = resp.add_event(events::channel(
             "channel_claimed",
@@ -369,7 +370,7 @@ pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> 
     let settle = SETTLE_SECONDS.load(deps.storage)?;
     let closing_at = env.block.time.plus_seconds(settle);
     ch.closing_at = Some(closing_at);
-    channels().save(deps.storage, channel, &ch)?;
+    CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(
             events::channel(
