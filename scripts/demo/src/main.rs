@@ -277,5 +277,57 @@ fn token_demo(suite: &mut Suite) -> Result<()> {
         suite.balance(&dave),
         suite.total_supply()
     );
+    channel_demo(suite)?;
+    Ok(())
+}
+
+/// 1,000 article reads at 3 units each, paid off chain and settled with one claim.
+fn channel_demo(suite: &mut Suite) -> Result<()> {
+    use farthing_voucher::{public_key, sign, KeyType, Voucher};
+    let (alice, dave) = (suite.addr("alice"), suite.addr("dave"));
+    let session_key = [0x5au8; 32];
+    let run = |r: anyhow::Result<cw_multi_test::AppResponse>| {
+        r.map_err(|e| anyhow::anyhow!("{}", e.root_cause()))
+    };
+    run(suite.execute_token(
+        &alice,
+        &TokenMsg::OpenChannel {
+            payee: dave.to_string(),
+            amount: Uint128::new(5_000),
+            expires_at: suite.now().plus_seconds(30 * DAY),
+            signer: public_key(KeyType::Ed25519, &session_key)?,
+        },
+    ))?;
+    let mut signature = cosmwasm_std::HexBinary::default();
+    for read in 1..=1_000u128 {
+        let voucher = Voucher {
+            chain_id: suite.app.block_info().chain_id,
+            token: suite.token.to_string(),
+            channel_id: 1,
+            payee: dave.to_string(),
+            cumulative: Uint128::new(3 * read),
+        };
+        signature = sign(KeyType::Ed25519, &session_key, &voucher)?;
+    }
+    run(suite.execute_token(
+        &dave,
+        &TokenMsg::Claim {
+            channel: 1,
+            cumulative: Uint128::new(3_000),
+            signature,
+            close: Some(true),
+        },
+    ))?;
+    println!(
+        "\n10. alice opens a channel of 5,000 to dave and reads 1,000 articles at 3 units each,"
+    );
+    println!("    signing a voucher per read off chain; dave claims the last one and closes: he gets 3,000,");
+    println!("    alice gets 2,000 back, in 2 transactions instead of 1,000");
+    println!(
+        "    balances: alice {}, dave {}; supply {}",
+        suite.balance(&alice),
+        suite.balance(&dave),
+        suite.total_supply()
+    );
     Ok(())
 }
