@@ -25,7 +25,7 @@ use thiserror::Error;
 #[cfg(feature = "sign")]
 mod sign;
 #[cfg(feature = "sign")]
-pub use sign::{public_key, sign, KeyType};
+pub use sign::{high_s_form, public_key, sign, KeyType};
 
 pub const DOMAIN: &[u8] = b"farthing-voucher/v1";
 

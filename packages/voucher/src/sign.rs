@@ -68,3 +68,21 @@ pub fn sign(
         }
     }
 }
+
+/// The high-S twin (`s' = n - s`) of a 64-byte low-S secp256k1 signature: just as valid
+/// for the VM, refused by [`crate::verify`]. For tests of that rule.
+pub fn high_s_form(signature: &[u8]) -> Vec<u8> {
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
+        0x41, 0x41,
+    ];
+    let mut out = signature.to_vec();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(N[i]) - i16::from(signature[32 + i]) - borrow;
+        out[32 + i] = d.rem_euclid(256) as u8;
+        borrow = i16::from(d < 0);
+    }
+    out
+}

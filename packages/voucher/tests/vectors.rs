@@ -8,7 +8,7 @@
 use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{Api, HexBinary, Uint128};
 use farthing_voucher::{
-    public_key, sign, verify, verify_many, KeyType, SignerKey, Voucher, VoucherError,
+    high_s_form, public_key, sign, verify, verify_many, KeyType, SignerKey, Voucher, VoucherError,
 };
 use serde_json::{json, Value};
 
@@ -89,18 +89,7 @@ fn high_s_signatures_are_refused() {
     let (kind, secret, v) = cases().remove(0);
     let sig = sign(kind, &secret, &v).unwrap().to_vec();
     // s' = n - s: the same signature in its high-S form, which the VM would accept.
-    let n: [u8; 32] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
-        0x41, 0x41,
-    ];
-    let mut high = sig.clone();
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = i16::from(n[i]) - i16::from(sig[32 + i]) - borrow;
-        high[32 + i] = d.rem_euclid(256) as u8;
-        borrow = i16::from(d < 0);
-    }
+    let high = high_s_form(&sig);
     let api = MockApi::default();
     let key = public_key(kind, &secret).unwrap();
     assert!(

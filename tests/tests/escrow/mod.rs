@@ -112,13 +112,7 @@ pub fn assert_escrow_rejected(
     run: impl FnOnce(&mut Suite) -> anyhow::Result<AppResponse>,
     expected: ContractError,
 ) {
-    let before = state(s);
-    let err = run(s).expect_err("must be rejected");
-    let err = err
-        .downcast::<ContractError>()
-        .unwrap_or_else(|e| panic!("not an escrow error: {e:?}"));
-    assert_eq!(err, expected);
-    assert_eq!(state(s), before, "state changed on {expected:?}");
+    farthing_testing::assert_rejected_unchanged(s, state, run, expected);
 }
 
 pub fn exec(s: &mut Suite, who: &str, msg: ExecuteMsg) -> anyhow::Result<AppResponse> {

@@ -10,7 +10,7 @@ mod test_queries_support;
 mod test_raw_client;
 mod test_records;
 
-use cosmwasm_std::{Addr, Event};
+use cosmwasm_std::Addr;
 use cw_multi_test::AppResponse;
 use farthing_kyc_registry::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
@@ -30,33 +30,10 @@ pub fn assert_rejected(
     run: impl FnOnce(&mut Suite) -> anyhow::Result<AppResponse>,
     expected: ContractError,
 ) {
-    let before = suite.registry_snapshot();
-    let err = run(suite).expect_err("message must be rejected");
-    let err = err
-        .downcast::<ContractError>()
-        .unwrap_or_else(|e| panic!("not a ContractError: {e:?}"));
-    assert_eq!(err, expected);
-    assert_eq!(
-        suite.registry_snapshot(),
-        before,
-        "state changed on {expected:?}"
-    );
+    farthing_testing::assert_rejected_unchanged(suite, Suite::registry_snapshot, run, expected);
 }
 
-/// The `wasm-<ty>` events of a response, with the contract address attribute removed.
-pub fn wasm_events(resp: &AppResponse, ty: &str) -> Vec<Event> {
-    let full = format!("wasm-{ty}");
-    resp.events
-        .iter()
-        .filter(|e| e.ty == full)
-        .map(|e| {
-            let mut e = e.clone();
-            e.ty = ty.to_string();
-            e.attributes.retain(|a| a.key != "_contract_address");
-            e
-        })
-        .collect()
-}
+pub use farthing_testing::wasm_events;
 
 pub fn attr<'a>(resp: &'a AppResponse, key: &str) -> Option<&'a str> {
     resp.events

@@ -18,15 +18,5 @@ pub fn assert_token_rejected(
     run: impl FnOnce(&mut Suite) -> anyhow::Result<cw_multi_test::AppResponse>,
     expected: ContractError,
 ) {
-    let before = suite.token_snapshot();
-    let err = run(suite).expect_err("message must be rejected");
-    let err = err
-        .downcast::<ContractError>()
-        .unwrap_or_else(|e| panic!("not a ContractError: {e:?}"));
-    assert_eq!(err, expected);
-    assert_eq!(
-        suite.token_snapshot(),
-        before,
-        "state changed on {expected:?}"
-    );
+    farthing_testing::assert_rejected_unchanged(suite, Suite::token_snapshot, run, expected);
 }

@@ -6,7 +6,7 @@ use farthing_micropay_token::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::kyc::{DenialCode, KycStatus, PartyRole, Policy, TierLimit};
 use farthing_types::token::{Channel, ChannelClaim, ExecuteMsg, QueryMsg, SignerKey};
-use farthing_voucher::{public_key, sign, KeyType, Voucher, VoucherError};
+use farthing_voucher::{high_s_form, public_key, sign, KeyType, Voucher, VoucherError};
 
 use super::assert_token_rejected;
 use super::paths::{channel_signer, voucher_signature, CHANNEL_SECRET};
@@ -215,18 +215,7 @@ fn high_s_secp256k1_vouchers_are_refused() {
         cumulative: u(10),
     };
     let low = sign(KeyType::Secp256k1, &secret, &v).unwrap().to_vec();
-    let n: [u8; 32] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
-        0x41, 0x41,
-    ];
-    let mut high = low.clone();
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = i16::from(n[i]) - i16::from(low[32 + i]) - borrow;
-        high[32 + i] = d.rem_euclid(256) as u8;
-        borrow = i16::from(d < 0);
-    }
+    let high = high_s_form(&low);
     assert_token_rejected(
         &mut s,
         |s| claim(s, id, 10, HexBinary::from(high), false),

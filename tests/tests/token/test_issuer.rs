@@ -3,7 +3,7 @@
 use cosmwasm_std::{Addr, Event, Uint128};
 use cw_ownable::OwnershipError;
 use farthing_micropay_token::ContractError;
-use farthing_testing::{Suite, SuiteBuilder};
+use farthing_testing::{wasm_events, Suite, SuiteBuilder};
 use farthing_types::kyc::KycStatus;
 use farthing_types::token::{ExecuteMsg, QueryMsg, Role, RolesResponse};
 
@@ -16,20 +16,6 @@ fn suite() -> Suite {
         .with_listed("carol", 2, "FR")
         .with_listed("newwallet", 2, "DE")
         .build()
-}
-
-fn events(resp: &cw_multi_test::AppResponse, ty: &str) -> Vec<Event> {
-    let full = format!("wasm-{ty}");
-    resp.events
-        .iter()
-        .filter(|e| e.ty == full)
-        .map(|e| {
-            let mut e = e.clone();
-            e.ty = ty.to_string();
-            e.attributes.retain(|a| a.key != "_contract_address");
-            e
-        })
-        .collect()
 }
 
 fn u(n: u128) -> Uint128 {
@@ -59,7 +45,7 @@ fn pause_and_unpause_emit_events_and_need_the_pauser() {
         )
         .unwrap();
     assert_eq!(
-        events(&resp, "token_paused"),
+        wasm_events(&resp, "token_paused"),
         vec![Event::new("token_paused")
             .add_attributes([("by", pauser.as_str()), ("reason", "incident_7")])]
     );
@@ -83,7 +69,7 @@ fn pause_and_unpause_emit_events_and_need_the_pauser() {
             },
         )
         .unwrap();
-    assert_eq!(events(&resp, "token_unpaused").len(), 1);
+    assert_eq!(wasm_events(&resp, "token_unpaused").len(), 1);
     assert_token_rejected(
         &mut s,
         |s| {
@@ -126,7 +112,7 @@ fn freeze_and_unfreeze_an_address() {
         )
         .unwrap();
     assert_eq!(
-        events(&resp, "token_frozen"),
+        wasm_events(&resp, "token_frozen"),
         vec![Event::new("token_frozen").add_attributes([
             ("address", alice.as_str()),
             ("by", freezer.as_str()),
@@ -174,7 +160,7 @@ fn freeze_and_unfreeze_an_address() {
             },
         )
         .unwrap();
-    assert_eq!(events(&resp, "token_unfrozen").len(), 1);
+    assert_eq!(wasm_events(&resp, "token_unfrozen").len(), 1);
     s.transfer(&alice, &bob, 1).unwrap();
     assert_token_rejected(
         &mut s,
@@ -226,7 +212,7 @@ fn freeze_part_of_a_balance() {
     };
     let resp = s.execute_token(&freezer, &freeze(600)).unwrap();
     assert_eq!(
-        events(&resp, "token_tokens_frozen"),
+        wasm_events(&resp, "token_tokens_frozen"),
         vec![Event::new("token_tokens_frozen").add_attributes([
             ("address", alice.as_str()),
             ("amount", "600"),
@@ -272,7 +258,7 @@ fn freeze_part_of_a_balance() {
     );
     let resp = s.execute_token(&freezer, &unfreeze(100)).unwrap();
     assert_eq!(
-        events(&resp, "token_tokens_unfrozen")[0].attributes[2].value,
+        wasm_events(&resp, "token_tokens_unfrozen")[0].attributes[2].value,
         "500"
     );
     s.transfer(&alice, &bob, 100).unwrap();
@@ -315,7 +301,7 @@ fn forced_transfer_respects_frozen_funds_unless_the_agent_unfreezes() {
     );
     let resp = s.execute_token(&agent, &forced(300, true)).unwrap();
     assert_eq!(
-        events(&resp, "token_forced_transfer"),
+        wasm_events(&resp, "token_forced_transfer"),
         vec![Event::new("token_forced_transfer").add_attributes([
             ("from", alice.as_str()),
             ("to", bob.as_str()),
@@ -398,7 +384,7 @@ fn recovery_moves_balance_and_frozen_state_to_a_new_wallet() {
     );
     let resp = s.execute_token(&agent, &recover(&fresh)).unwrap();
     assert_eq!(
-        events(&resp, "token_recovered"),
+        wasm_events(&resp, "token_recovered"),
         vec![Event::new("token_recovered").add_attributes([
             ("lost", alice.as_str()),
             ("new_address", fresh.as_str()),
@@ -440,7 +426,7 @@ fn the_owner_grants_and_revokes_roles() {
         )
         .unwrap();
     assert_eq!(
-        events(&resp, "token_role_granted"),
+        wasm_events(&resp, "token_role_granted"),
         vec![Event::new("token_role_granted").add_attributes([
             ("role", "pauser"),
             ("address", carol.as_str()),
@@ -494,7 +480,7 @@ fn the_owner_grants_and_revokes_roles() {
             },
         )
         .unwrap();
-    assert_eq!(events(&resp, "token_role_revoked").len(), 1);
+    assert_eq!(wasm_events(&resp, "token_role_revoked").len(), 1);
     assert_token_rejected(
         &mut s,
         |s| {
@@ -545,7 +531,7 @@ fn the_owner_can_switch_compliance_off_and_on() {
         .execute_token(&owner, &ExecuteMsg::SetRegistry { registry: None })
         .unwrap();
     assert_eq!(
-        events(&resp, "token_registry_set")[0].attributes[0].value,
+        wasm_events(&resp, "token_registry_set")[0].attributes[0].value,
         "none"
     );
     s.transfer(&alice, &stranger, 1).unwrap();
