@@ -5,7 +5,9 @@ use cosmwasm_std::{HexBinary, Uint128};
 use farthing_micropay_token::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::kyc::{DenialCode, KycStatus, PartyRole, Policy, TierLimit};
-use farthing_types::token::{Channel, ChannelClaim, ExecuteMsg, QueryMsg, SignerKey};
+use farthing_types::token::{
+    Channel, ChannelClaim, ChannelsBy, ChannelsResponse, ExecuteMsg, QueryMsg, SignerKey,
+};
 use farthing_voucher::{high_s_form, public_key, sign, KeyType, Voucher, VoucherError};
 
 use super::assert_token_rejected;
@@ -468,5 +470,53 @@ fn claims_count_in_both_parties_volume_windows() {
             remaining: u(400),
             needed: u(500),
         },
+    );
+}
+
+#[test]
+fn channels_page_by_payer_and_by_payee() {
+    let mut s = suite();
+    let (reader, publisher, blog) = (s.addr("reader"), s.addr("publisher"), s.addr("blog"));
+    let ids: Vec<u64> = (0..3).map(|_| open(&mut s, 10, channel_signer())).collect();
+    let to_blog = ExecuteMsg::OpenChannel {
+        payee: blog.to_string(),
+        amount: u(10),
+        expires_at: s.now().plus_seconds(100),
+        signer: channel_signer(),
+    };
+    s.execute_token(&reader, &to_blog).unwrap();
+    let page =
+        |s: &Suite, by: ChannelsBy, start_after: Option<u64>, limit: Option<u32>| -> Vec<u64> {
+            let r: ChannelsResponse = s.query_token(&QueryMsg::Channels {
+                by,
+                start_after,
+                limit,
+            });
+            r.channels.into_iter().map(|c| c.id).collect()
+        };
+    assert_eq!(
+        page(&s, ChannelsBy::Payer(reader.to_string()), None, None),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(
+        page(&s, ChannelsBy::Payee(publisher.to_string()), None, None),
+        ids
+    );
+    assert_eq!(
+        page(
+            &s,
+            ChannelsBy::Payee(publisher.to_string()),
+            Some(1),
+            Some(1)
+        ),
+        vec![2]
+    );
+    assert_eq!(
+        page(&s, ChannelsBy::Payee(blog.to_string()), None, None),
+        vec![4]
+    );
+    assert_eq!(
+        page(&s, ChannelsBy::Payer(blog.to_string()), None, None),
+        Vec::<u64>::new()
     );
 }
