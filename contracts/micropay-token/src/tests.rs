@@ -173,6 +173,8 @@ fn op() -> impl Strategy<Value = Op> {
             proptest::collection::vec((0..4usize, 0..500u128), 0..5)
         )
             .prop_map(|(a, v)| Op::Batch(a, v)),
+        (0..4usize, 0..4usize, 0..2_000u128).prop_map(|(a, b, x)| Op::OpenChannel(a, b, x)),
+        (0..8usize).prop_map(Op::CloseChannel),
     ]
 }
 
