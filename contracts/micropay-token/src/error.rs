@@ -84,6 +84,9 @@ pub enum ContractError {
     #[error("lost and new wallet are the same address")]
     RecoverToSelf,
 
+    #[error("a channel needs a payee other than its payer")]
+    ChannelToSelf,
+
     #[error("channel {channel} does not exist")]
     ChannelNotFound { channel: u64 },
 

@@ -93,27 +93,28 @@ const HALF_N: [u8; 32] = [
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
 ];
 
+/// Checks that `key` has the shape of its kind: 33-byte compressed secp256k1, or 32-byte
+/// ed25519. (Whether it is a point on the curve is checked when a signature is verified.)
+pub fn check_key(key: &SignerKey) -> Result<(), VoucherError> {
+    match key {
+        SignerKey::Secp256k1(k) if k.len() != 33 || !matches!(k[0], 0x02 | 0x03) => {
+            Err(VoucherError::InvalidKey { kind: "secp256k1" })
+        }
+        SignerKey::Ed25519(k) if k.len() != 32 => Err(VoucherError::InvalidKey { kind: "ed25519" }),
+        _ => Ok(()),
+    }
+}
+
 fn check_shape(key: &SignerKey, signature: &[u8]) -> Result<(), VoucherError> {
     if signature.len() != 64 {
         return Err(VoucherError::InvalidSignatureLength {
             length: signature.len(),
         });
     }
-    match key {
-        SignerKey::Secp256k1(k) => {
-            if k.len() != 33 || !matches!(k[0], 0x02 | 0x03) {
-                return Err(VoucherError::InvalidKey { kind: "secp256k1" });
-            }
-            // The VM accepts both S forms; a voucher must have exactly one valid signature.
-            if signature[32..] > HALF_N[..] {
-                return Err(VoucherError::HighS);
-            }
-        }
-        SignerKey::Ed25519(k) => {
-            if k.len() != 32 {
-                return Err(VoucherError::InvalidKey { kind: "ed25519" });
-            }
-        }
+    check_key(key)?;
+    // The VM accepts both S forms; a voucher must have exactly one valid signature.
+    if matches!(key, SignerKey::Secp256k1(_)) && signature[32..] > HALF_N[..] {
+        return Err(VoucherError::HighS);
     }
     Ok(())
 }

@@ -520,3 +520,61 @@ fn channels_page_by_payer_and_by_payee() {
         Vec::<u64>::new()
     );
 }
+
+#[test]
+fn open_channel_rejections_change_nothing() {
+    let mut s = suite();
+    let (reader, publisher) = (s.addr("reader"), s.addr("publisher"));
+    let msg = |payee: &cosmwasm_std::Addr, amount: u128, ttl: u64, signer: SignerKey, s: &Suite| {
+        ExecuteMsg::OpenChannel {
+            payee: payee.to_string(),
+            amount: u(amount),
+            expires_at: s.now().plus_seconds(ttl),
+            signer,
+        }
+    };
+    let to_self = msg(&reader, 10, 100, channel_signer(), &s);
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&reader, &to_self),
+        ContractError::ChannelToSelf,
+    );
+    let bad_key = msg(
+        &publisher,
+        10,
+        100,
+        SignerKey::Secp256k1(HexBinary::from(vec![4u8; 65])),
+        &s,
+    );
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&reader, &bad_key),
+        ContractError::InvalidVoucher(VoucherError::InvalidKey { kind: "secp256k1" }),
+    );
+    let now = s.now();
+    let past = msg(&publisher, 10, 0, channel_signer(), &s);
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&reader, &past),
+        ContractError::ExpiryTooEarly {
+            expires_at: now,
+            after: now,
+        },
+    );
+    let zero = msg(&publisher, 0, 100, channel_signer(), &s);
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&reader, &zero),
+        ContractError::ZeroAmount,
+    );
+    let too_much = msg(&publisher, 2_000_000, 100, channel_signer(), &s);
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&reader, &too_much),
+        ContractError::InsufficientFunds {
+            address: reader.to_string(),
+            available: u(1_000_000),
+            needed: u(2_000_000),
+        },
+    );
+}

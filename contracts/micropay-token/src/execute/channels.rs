@@ -9,7 +9,7 @@ use cosmwasm_std::{Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timesta
 use farthing_types::token::{
     events, Channel, ChannelClaim, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
 };
-use farthing_voucher::{verify, verify_many, Voucher};
+use farthing_voucher::{check_key, verify, verify_many, Voucher};
 
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
@@ -52,7 +52,7 @@ pub fn open(
 ) -> ContractResult {
     let payee = deps.api.addr_validate(&payee)?;
     if payee == info.sender {
-        return Err(not_party(&info.sender, 0));
+        return Err(ContractError::ChannelToSelf);
     }
     if expires_at <= env.block.time {
         return Err(ContractError::ExpiryTooEarly {
@@ -60,20 +60,7 @@ pub fn open(
             after: env.block.time,
         });
     }
-    // The key must be well formed: check it against an empty signature's shape rules.
-    let shape = match &signer {
-        SignerKey::Secp256k1(k) => k.len() == 33 && matches!(k[0], 0x02 | 0x03),
-        SignerKey::Ed25519(k) => k.len() == 32,
-    };
-    if !shape {
-        return Err(farthing_voucher::VoucherError::InvalidKey {
-            kind: match signer {
-                SignerKey::Secp256k1(_) => "secp256k1",
-                SignerKey::Ed25519(_) => "ed25519",
-            },
-        }
-        .into());
-    }
+    check_key(&signer)?;
     let id = NEXT_CHANNEL.may_load(deps.storage)?.unwrap_or_default() + 1;
     let channel = Channel {
         id,
