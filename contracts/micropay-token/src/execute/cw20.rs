@@ -15,18 +15,7 @@ pub fn transfer(
     recipient: String,
     amount: Uint128,
 ) -> ContractResult {
-    let to = deps.api.addr_validate(&recipient)?;
-    ledger::apply(
-        deps,
-        &env,
-        Movement::Transfer {
-            from: &info.sender,
-            to: &to,
-            spender: None,
-            amount,
-            travel_rule_ref: false,
-        },
-    )?;
+    transfer_own(deps, &env, &info.sender, &recipient, amount, false)?;
     Ok(Response::new()
         .add_attribute("action", "transfer")
         .add_attribute("from", info.sender)
@@ -42,18 +31,7 @@ pub fn send(
     amount: Uint128,
     msg: Binary,
 ) -> ContractResult {
-    let to = deps.api.addr_validate(&contract)?;
-    ledger::apply(
-        deps,
-        &env,
-        Movement::Transfer {
-            from: &info.sender,
-            to: &to,
-            spender: None,
-            amount,
-            travel_rule_ref: false,
-        },
-    )?;
+    transfer_own(deps, &env, &info.sender, &contract, amount, false)?;
     Ok(Response::new()
         .add_attribute("action", "send")
         .add_attribute("from", &info.sender)
@@ -254,4 +232,29 @@ fn apply_from(
     let plan = ledger::plan(deps.as_ref(), env, &mv)?;
     deduct_allowance(deps.storage, owner, spender, &env.block, amount)?;
     ledger::commit(deps.storage, &plan)
+}
+
+/// transfer, send and pay: `sender` moves its own `amount` to `recipient` through the gate.
+/// Returns the validated recipient.
+pub fn transfer_own(
+    deps: DepsMut,
+    env: &Env,
+    sender: &Addr,
+    recipient: &str,
+    amount: Uint128,
+    travel_rule_ref: bool,
+) -> ContractResult<Addr> {
+    let to = deps.api.addr_validate(recipient)?;
+    ledger::apply(
+        deps,
+        env,
+        Movement::Transfer {
+            from: sender,
+            to: &to,
+            spender: None,
+            amount,
+            travel_rule_ref,
+        },
+    )?;
+    Ok(to)
 }

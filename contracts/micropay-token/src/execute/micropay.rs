@@ -5,6 +5,7 @@ use farthing_types::token::{
     events, Payout, MAX_BATCH_TRANSFERS, MAX_REFERENCE_LEN, TRAVEL_RULE_REF_LEN,
 };
 
+use super::cw20::transfer_own;
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
 
@@ -69,17 +70,13 @@ pub fn pay(
             });
         }
     }
-    let to = deps.api.addr_validate(&recipient)?;
-    ledger::apply(
+    let to = transfer_own(
         deps,
         &env,
-        Movement::Transfer {
-            from: &info.sender,
-            to: &to,
-            spender: None,
-            amount,
-            travel_rule_ref: travel_rule_ref.is_some(),
-        },
+        &info.sender,
+        &recipient,
+        amount,
+        travel_rule_ref.is_some(),
     )?;
     Ok(Response::new()
         .add_event(events::payment(
