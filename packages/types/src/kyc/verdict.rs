@@ -51,6 +51,9 @@ pub enum DenialCode {
     Frozen,
     /// Token-side only: the unfrozen balance is smaller than the amount.
     InsufficientFunds,
+    /// Escrow only: the asset itself (the cw20 token's own gate, or the bank) refused a
+    /// payout that the registry allowed, so the payout is held instead of reverting.
+    TransferRefused,
 }
 
 impl DenialCode {
@@ -67,6 +70,7 @@ impl DenialCode {
             DenialCode::Paused => "paused",
             DenialCode::Frozen => "frozen",
             DenialCode::InsufficientFunds => "insufficient_funds",
+            DenialCode::TransferRefused => "transfer_refused",
         }
     }
 }
