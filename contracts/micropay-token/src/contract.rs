@@ -241,7 +241,17 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             amount,
             expires_at,
             signer,
-        } => channels::open(deps, env, info, payee, amount, expires_at, signer),
+            travel_rule_ref,
+        } => channels::open(
+            deps,
+            env,
+            info,
+            payee,
+            amount,
+            expires_at,
+            signer,
+            travel_rule_ref,
+        ),
         ExecuteMsg::TopUpChannel { channel, amount } => {
             channels::top_up(deps, env, info, channel, amount)
         }

@@ -84,6 +84,12 @@ pub enum ContractError {
     #[error("lost and new wallet are the same address")]
     RecoverToSelf,
 
+    #[error(transparent)]
+    Payment(#[from] cw_utils::PaymentError),
+
+    #[error("a forced transfer needs a recipient other than its sender; unfreezing is the freezer's job")]
+    ForcedTransferToSelf,
+
     #[error("a channel needs a payee other than its payer")]
     ChannelToSelf,
 

@@ -199,6 +199,7 @@ proptest! {
                     amount: Uint128::new(x),
                     expires_at: mock_env().block.time.plus_seconds(1_000),
                     signer: farthing_types::token::SignerKey::Ed25519(cosmwasm_std::HexBinary::from(vec![7u8; 32])),
+                    travel_rule_ref: None,
                 }),
                 Op::CloseChannel(n) => {
                     let id = n as u64 + 1;

@@ -548,6 +548,7 @@ fn main() -> Result<()> {
             amount: Uint128::new(1_000_000),
             expires_at: Timestamp::from_seconds(1_800_000_000),
             signer: signer.clone(),
+            travel_rule_ref: None,
         };
         let m_open = on.execute(&alice, &open_msg)?;
         let id = next_channel_id(&mut on)?;
@@ -598,6 +599,7 @@ fn main() -> Result<()> {
                 amount: Uint128::new(1_000),
                 expires_at: Timestamp::from_seconds(1_800_000_000),
                 signer: signer.clone(),
+                travel_rule_ref: None,
             },
         )?;
         let id = next_channel_id(&mut on)?;

@@ -296,6 +296,7 @@ fn channel_demo(suite: &mut Suite) -> Result<()> {
             amount: Uint128::new(5_000),
             expires_at: suite.now().plus_seconds(30 * DAY),
             signer: public_key(KeyType::Ed25519, &session_key)?,
+            travel_rule_ref: None,
         },
     ))?;
     let mut signature = cosmwasm_std::HexBinary::default();

@@ -2,6 +2,7 @@
 //! gate on every balance path, issuer controls, micropayment features.
 
 mod paths;
+mod test_attacks;
 mod test_channels;
 mod test_cw20_parity;
 mod test_gate;

@@ -207,6 +207,7 @@ pub fn message(suite: &Suite, path: Path, p: &Parties, amount: u128) -> (Addr, E
             amount,
             expires_at: suite.now().plus_seconds(86_400),
             signer: channel_signer(),
+            travel_rule_ref: None,
         },
         Path::TopUpChannel => ExecuteMsg::TopUpChannel {
             channel: channel_between(suite, p.owner, p.recipient),

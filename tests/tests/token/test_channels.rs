@@ -32,6 +32,7 @@ fn open(s: &mut Suite, amount: u128, signer: SignerKey) -> u64 {
         amount: u(amount),
         expires_at: s.now().plus_seconds(7 * 86_400),
         signer,
+        travel_rule_ref: None,
     };
     let resp = s.execute_token(&reader, &msg).unwrap();
     let ev = resp
@@ -483,6 +484,7 @@ fn channels_page_by_payer_and_by_payee() {
         amount: u(10),
         expires_at: s.now().plus_seconds(100),
         signer: channel_signer(),
+        travel_rule_ref: None,
     };
     s.execute_token(&reader, &to_blog).unwrap();
     let page =
@@ -531,6 +533,7 @@ fn open_channel_rejections_change_nothing() {
             amount: u(amount),
             expires_at: s.now().plus_seconds(ttl),
             signer,
+            travel_rule_ref: None,
         }
     };
     let to_self = msg(&reader, 10, 100, channel_signer(), &s);

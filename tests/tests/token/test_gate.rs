@@ -94,6 +94,7 @@ pub fn world() -> (Suite, World) {
             amount: Uint128::new(amount),
             expires_at: suite.now().plus_seconds(30 * 86_400),
             signer: channel_signer(),
+            travel_rule_ref: None,
         };
         suite.execute_token(payer, &msg).unwrap();
     };

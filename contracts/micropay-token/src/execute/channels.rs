@@ -5,9 +5,9 @@
 //! closing and closes after the settle period, or closes at once after expiry. Whatever is
 //! not claimed returns to the payer.
 
-use cosmwasm_std::{Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128};
 use farthing_types::token::{
-    events, Channel, ChannelClaim, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
+    events, Channel, ChannelClaim, OpenChannelResponse, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
 };
 use farthing_voucher::{check_key, verify, verify_many, Voucher};
 
@@ -41,6 +41,7 @@ fn open_for_payer(sender: &Addr, ch: &Channel) -> ContractResult<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per message field
 pub fn open(
     deps: DepsMut,
     env: Env,
@@ -49,6 +50,7 @@ pub fn open(
     amount: Uint128,
     expires_at: Timestamp,
     signer: SignerKey,
+    travel_rule_ref: Option<HexBinary>,
 ) -> ContractResult {
     let payee = deps.api.addr_validate(&payee)?;
     if payee == info.sender {
@@ -72,6 +74,7 @@ pub fn open(
         expires_at,
         closing_at: None,
         closed: false,
+        travel_rule_ref,
     };
     let mut deps = deps;
     ledger::apply(
@@ -86,6 +89,7 @@ pub fn open(
     NEXT_CHANNEL.save(deps.storage, &id)?;
     channels().save(deps.storage, id, &channel)?;
     Ok(Response::new()
+        .set_data(to_json_binary(&OpenChannelResponse { channel: id })?)
         .add_event(events::channel(
             "channel_opened",
             id,

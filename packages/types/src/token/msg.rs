@@ -213,11 +213,16 @@ pub enum ExecuteMsg {
 
     // ---- payment channels ----
     /// Payer: lock `amount` of its balance for `payee`; vouchers are signed by `signer`.
+    /// The deposit is checked as a transfer from the payer to the payee (per-transfer limit
+    /// and travel rule on the whole deposit, counted in the payer's volume window); a
+    /// `travel_rule_ref` (32-byte hash of the off-chain travel-rule message) covers the
+    /// channel's deposit, top-ups included, as it covers a `Pay`.
     OpenChannel {
         payee: String,
         amount: Uint128,
         expires_at: Timestamp,
         signer: SignerKey,
+        travel_rule_ref: Option<HexBinary>,
     },
     /// Payer: lock more into an open channel.
     TopUpChannel {
@@ -252,6 +257,13 @@ pub enum ExecuteMsg {
     },
 }
 
+/// The `data` of an `OpenChannel` response.
+#[cw_serde]
+pub struct OpenChannelResponse {
+    /// The new channel's id.
+    pub channel: u64,
+}
+
 #[cw_serde]
 pub struct ChannelClaim {
     pub channel: u64,
@@ -273,6 +285,9 @@ pub struct Channel {
     /// Set by `StartClose`: after this, the payer may close.
     pub closing_at: Option<Timestamp>,
     pub closed: bool,
+    /// The travel-rule reference given at open, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_rule_ref: Option<HexBinary>,
 }
 
 #[cw_serde]
