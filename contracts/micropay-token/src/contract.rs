@@ -93,6 +93,8 @@ pub fn instantiate(
         &Config {
             registry,
             paused: false,
+            paused_at: None,
+            paused_seconds: 0,
         },
     )?;
     SETTLE_SECONDS.save(deps.storage, &DEFAULT_SETTLE_SECONDS)?;
@@ -142,6 +144,8 @@ pub fn instantiate(
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> ContractResult {
+    // The token takes no native coins: any attached would stay here with no way out.
+    cw_utils::nonpayable(&info)?;
     match msg {
         ExecuteMsg::Transfer { recipient, amount } => {
             token::transfer(deps, env, info, recipient, amount)
@@ -199,8 +203,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             reference,
             travel_rule_ref,
         ),
-        ExecuteMsg::Pause { reason } => issuer::set_paused(deps, info, true, reason),
-        ExecuteMsg::Unpause { reason } => issuer::set_paused(deps, info, false, reason),
+        ExecuteMsg::Pause { reason } => issuer::set_paused(deps, env, info, true, reason),
+        ExecuteMsg::Unpause { reason } => issuer::set_paused(deps, env, info, false, reason),
         ExecuteMsg::Freeze { address, reason } => {
             issuer::set_frozen(deps, info, address, true, reason)
         }
@@ -258,7 +262,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::ExtendChannel {
             channel,
             expires_at,
-        } => channels::extend(deps, info, channel, expires_at),
+        } => channels::extend(deps, env, info, channel, expires_at),
         ExecuteMsg::Claim {
             channel,
             cumulative,
@@ -319,12 +323,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             limit,
         } => to_json_binary(&query::roles(deps, role, start_after, limit)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
-        QueryMsg::Channel { channel } => to_json_binary(&query::channel(deps, channel)?),
+        QueryMsg::Channel { channel } => to_json_binary(&query::channel(deps, &env, channel)?),
         QueryMsg::Channels {
             by,
             start_after,
             limit,
-        } => to_json_binary(&query::channels_page(deps, by, start_after, limit)?),
+        } => to_json_binary(&query::channels_page(deps, &env, by, start_after, limit)?),
     }?;
     Ok(bin)
 }

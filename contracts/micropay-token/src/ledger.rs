@@ -54,21 +54,30 @@ pub enum Movement<'a> {
         lost: &'a Addr,
         to: &'a Addr,
     },
-    /// Payer locks part of its balance into a payment channel (open or top-up): the payer
-    /// passes the sender checks, the payee (on open) the recipient checks.
+    /// Payer locks `amount` more of its balance into a payment channel (open or top-up).
+    /// The lock is checked as a transfer from the payer to the payee of `exposure`, the
+    /// most one claim could pay once the lock is done (deposit minus claimed): sender and
+    /// recipient checks, the payer's per-transfer limit, and the travel rule (met by the
+    /// channel's travel-rule reference). `amount` counts in the payer's volume window: the
+    /// deposit is the payer's commitment, so it counts once, when it is locked.
     ChannelLock {
         payer: &'a Addr,
-        payee: Option<&'a Addr>,
+        payee: &'a Addr,
         amount: Uint128,
+        exposure: Uint128,
+        travel_rule_ref: bool,
     },
-    /// A voucher claim pays the payee out of the channel: the payee passes the recipient
-    /// checks, and the amount counts in both parties' volume windows.
+    /// A voucher claim pays the payee out of the channel. The payee passes the recipient
+    /// checks. The payer must not be stopped (see [`payer_stopped`]): a sanction stops the
+    /// payments, a lapse does not. It counts in no volume window (the payer's counted at
+    /// lock; a direct transfer counts in no recipient's window either).
     ChannelPay {
         payer: &'a Addr,
         payee: &'a Addr,
         amount: Uint128,
     },
-    /// What a closed channel did not pay returns to its payer (frozen or not).
+    /// What a closed channel did not pay returns to its payer. When the payer is stopped,
+    /// the refund is held: credited as frozen tokens, for the compliance process.
     ChannelRefund {
         payer: &'a Addr,
         amount: Uint128,
@@ -85,6 +94,8 @@ pub struct Plan {
     pub released: Uint128,
     /// Balance and frozen amount moved by a recovery.
     pub recovered: (Uint128, Uint128),
+    /// A channel refund was held (credited frozen), with the code of the payer's stop.
+    pub refund_held: Option<&'static str>,
 }
 
 /// Compliance context for one movement: the registry's policy, read once.
@@ -137,12 +148,39 @@ impl Gate<'_> {
         }
     }
 
-    /// The sender's volume limit: (max per window, window seconds).
-    fn window_limit(&self, tier: u8) -> Option<(Uint128, u64)> {
+    /// The sender's volume limit: (max per window, window seconds). None for a listed
+    /// contract-kind party (a pass-through: its end parties are held to their own limits).
+    fn window_limit(&self, record: &GateRecord) -> Option<(Uint128, u64)> {
         self.policy
-            .limits_for(tier)
+            .sender_limits(record)
             .and_then(|l| l.max_volume_per_window.map(|m| (m, l.window_seconds)))
     }
+}
+
+/// Why `payer` may not pay out of a channel now, if it may not: frozen by the issuer, or
+/// refused by the registry as a sender for any reason but an expired KYC. A lapse does not
+/// void vouchers for a deposit committed while the payer was compliant (and a payer cannot
+/// grief its payee by letting its KYC expire); a sanction (freeze, revocation, blocked
+/// jurisdiction), a suspension or a removal stops the payments.
+fn payer_stopped(
+    gate: Option<&Gate>,
+    ledger: &Ledger,
+    payer: &Addr,
+) -> ContractResult<Option<ContractError>> {
+    if ledger.is_frozen(payer)? {
+        return Ok(Some(ContractError::AccountFrozen {
+            address: payer.to_string(),
+        }));
+    }
+    if let Some(g) = gate {
+        let rec = g.record(payer)?;
+        if let Err(d) = check_sender(&g.policy, g.now, payer, rec.as_ref(), PartyRole::Sender) {
+            if d.code != DenialCode::Expired {
+                return Ok(Some(d.into()));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Accounts touched by a plan, loaded once and written back by `commit`.
@@ -237,6 +275,28 @@ impl<'a> Ledger<'a> {
         acc.balance = acc.balance.checked_add(amount)?;
         Ok(())
     }
+
+    /// Whether the issuer froze `addr`, without adding its account to what `commit` writes
+    /// (a spender or a payer that only has to be checked is not written back).
+    fn is_frozen(&self, addr: &Addr) -> ContractResult<bool> {
+        let key = self.deps.api.addr_canonicalize(addr.as_str())?.to_vec();
+        if let Some((_, acc)) = self.accounts.iter().find(|(k, _)| *k == key) {
+            return Ok(acc.frozen);
+        }
+        Ok(ACCOUNTS
+            .may_load(self.deps.storage, &key)?
+            .is_some_and(|acc| acc.frozen))
+    }
+
+    /// Refuses an address the issuer froze: it may neither send, receive nor spend.
+    fn ensure_not_frozen(&self, addr: &Addr) -> ContractResult<()> {
+        if self.is_frozen(addr)? {
+            return Err(ContractError::AccountFrozen {
+                address: addr.to_string(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Opens a new window when none is open or the current one has closed.
@@ -300,7 +360,10 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
                 }
                 let from_rec = g.record(from)?;
                 g.check_transfer(from, from_rec.as_ref(), to, amount, travel_rule_ref)?;
-                window = from_rec.and_then(|r| g.window_limit(r.tier));
+                window = from_rec.and_then(|r| g.window_limit(&r));
+            }
+            if let Some(spender) = spender {
+                ledger.ensure_not_frozen(spender)?;
             }
             ledger.debit(from, amount, window, now)?;
             ledger.credit(to, amount)?;
@@ -317,7 +380,7 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
                 for (to, amount) in payouts {
                     g.check_transfer(from, Some(&from_rec), to, *amount, false)?;
                 }
-                window = g.window_limit(from_rec.tier);
+                window = g.window_limit(&from_rec);
             }
             ledger.debit(from, total, window, now)?;
             for (to, amount) in payouts {
@@ -349,6 +412,9 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
                     g.check_out(spender, PartyRole::Spender)?;
                 }
                 g.check_out(from, PartyRole::Sender)?;
+            }
+            if let Some(spender) = spender {
+                ledger.ensure_not_frozen(spender)?;
             }
             ledger.debit(from, amount, None, now)?;
             plan.burned = amount;
@@ -406,22 +472,18 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
             payer,
             payee,
             amount,
+            exposure,
+            travel_rule_ref,
         } => {
             nonzero(amount)?;
+            let mut window = None;
             if let Some(g) = &gate {
-                g.check_out(payer, PartyRole::Sender)?;
-                if let Some(payee) = payee {
-                    g.check_in(payee)?;
-                }
+                let payer_rec = g.record(payer)?;
+                g.check_transfer(payer, payer_rec.as_ref(), payee, exposure, travel_rule_ref)?;
+                window = payer_rec.and_then(|r| g.window_limit(&r));
             }
-            ledger.debit(payer, amount, None, now)?;
-            if let Some(payee) = payee {
-                if ledger.account(payee)?.frozen {
-                    return Err(ContractError::AccountFrozen {
-                        address: payee.to_string(),
-                    });
-                }
-            }
+            ledger.debit(payer, amount, window, now)?;
+            ledger.ensure_not_frozen(payee)?;
         }
         Movement::ChannelPay {
             payer,
@@ -431,19 +493,23 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
             nonzero(amount)?;
             if let Some(g) = &gate {
                 g.check_in(payee)?;
-                let windows = [
-                    (payer, g.record(payer)?.and_then(|r| g.window_limit(r.tier))),
-                    (payee, g.record(payee)?.and_then(|r| g.window_limit(r.tier))),
-                ];
-                for (addr, window) in windows {
-                    ledger.count_window(addr, amount, window, now)?;
-                }
+            }
+            if let Some(stop) = payer_stopped(gate.as_ref(), &ledger, payer)? {
+                return Err(stop);
             }
             ledger.credit(payee, amount)?;
         }
         Movement::ChannelRefund { payer, amount } => {
+            let held = payer_stopped(gate.as_ref(), &ledger, payer)?.map(|stop| match stop {
+                ContractError::Denied(d) => d.code.as_str(),
+                _ => DenialCode::Frozen.as_str(),
+            });
             let acc = ledger.account(payer)?;
             acc.balance = acc.balance.checked_add(amount)?;
+            if held.is_some() {
+                acc.frozen_amount = acc.frozen_amount.checked_add(amount)?;
+            }
+            plan.refund_held = held;
         }
     }
     plan.accounts = ledger.accounts;

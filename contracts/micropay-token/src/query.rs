@@ -273,14 +273,18 @@ pub fn roles(
     Ok(RolesResponse { role, addresses })
 }
 
-pub fn channel(deps: Deps, channel: u64) -> StdResult<Channel> {
-    channels()
+/// A channel as a claim would see it now: deadlines moved by the paused time.
+pub fn channel(deps: Deps, env: &Env, channel: u64) -> StdResult<Channel> {
+    let mut ch = channels()
         .may_load(deps.storage, channel)?
-        .ok_or_else(|| StdError::not_found(format!("channel {channel}")))
+        .ok_or_else(|| StdError::not_found(format!("channel {channel}")))?;
+    ch.catch_up(CONFIG.load(deps.storage)?.paused_until(env.block.time));
+    Ok(ch)
 }
 
 pub fn channels_page(
     deps: Deps,
+    env: &Env,
     by: ChannelsBy,
     start_after: Option<u64>,
     limit_: Option<u32>,
@@ -291,6 +295,7 @@ pub fn channels_page(
         ChannelsBy::Payee(a) => (&map.idx.payee, a),
     };
     let who = deps.api.addr_validate(&who)?;
+    let pause_clock = CONFIG.load(deps.storage)?.paused_until(env.block.time);
     let channels = idx
         .prefix(who)
         .range(
@@ -300,7 +305,12 @@ pub fn channels_page(
             Order::Ascending,
         )
         .take(limit(limit_))
-        .map(|r| r.map(|(_, c)| c))
+        .map(|r| {
+            r.map(|(_, mut c)| {
+                c.catch_up(pause_clock);
+                c
+            })
+        })
         .collect::<StdResult<_>>()?;
     Ok(ChannelsResponse { channels })
 }

@@ -5,7 +5,7 @@
 //! key or value is paid for in every transfer (30 SDK gas per byte written).
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Empty, Uint128};
+use cosmwasm_std::{Addr, Empty, Timestamp, Uint128};
 use cw20::{AllowanceResponse, Logo, MarketingInfoResponse};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use farthing_types::token::Channel;
@@ -35,13 +35,36 @@ impl TokenInfo {
     }
 }
 
-/// Read by every balance movement, so its field names are one letter.
+/// Read by every balance movement, so its field names are one letter and the pause
+/// bookkeeping is left out while it is zero.
 #[cw_serde]
 pub struct Config {
     #[serde(rename = "r")]
     pub registry: Option<Addr>,
     #[serde(rename = "p")]
     pub paused: bool,
+    /// When the current pause began (seconds since the epoch); `None` when not paused.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<u64>,
+    /// Seconds the token spent paused in every pause that has ended.
+    #[serde(rename = "s", default, skip_serializing_if = "is_zero")]
+    pub paused_seconds: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Config {
+    /// The pause clock: every second the token has been paused up to `now`, the current
+    /// pause included. Channel deadlines move by what it advances, so that no deadline
+    /// passes while nobody can act.
+    pub fn paused_until(&self, now: Timestamp) -> u64 {
+        let current = self
+            .paused_at
+            .map_or(0, |at| now.seconds().saturating_sub(at));
+        self.paused_seconds.saturating_add(current)
+    }
 }
 
 /// One account: balance, issuer freezes, and the sender's volume window.

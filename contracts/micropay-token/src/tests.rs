@@ -198,7 +198,7 @@ proptest! {
                     payee: addr(names[b]).to_string(),
                     amount: Uint128::new(x),
                     expires_at: mock_env().block.time.plus_seconds(1_000),
-                    signer: farthing_types::token::SignerKey::Ed25519(cosmwasm_std::HexBinary::from(vec![7u8; 32])),
+                    signer: farthing_voucher::public_key(farthing_voucher::KeyType::Ed25519, &[7u8; 32]).unwrap(),
                     travel_rule_ref: None,
                 }),
                 Op::CloseChannel(n) => {

@@ -94,8 +94,8 @@ const HALF_N: [u8; 32] = [
 ];
 
 /// Checks that `key` has the shape of its kind: 33-byte compressed secp256k1, or 32-byte
-/// ed25519. (Whether it is a point on the curve is checked when a signature is verified.)
-pub fn check_key(key: &SignerKey) -> Result<(), VoucherError> {
+/// ed25519. Cheap; [`check_key`] also checks the point, once, when a channel is opened.
+pub fn check_key_shape(key: &SignerKey) -> Result<(), VoucherError> {
     match key {
         SignerKey::Secp256k1(k) if k.len() != 33 || !matches!(k[0], 0x02 | 0x03) => {
             Err(VoucherError::InvalidKey { kind: "secp256k1" })
@@ -105,13 +105,49 @@ pub fn check_key(key: &SignerKey) -> Result<(), VoucherError> {
     }
 }
 
+/// A syntactically valid secp256k1 signature (r = s = 1): the chain's verifier parses the
+/// public key only after the signature, so with it, an error means the key is off the curve.
+const PROBE_SIGNATURE: [u8; 64] = {
+    let mut sig = [0u8; 64];
+    sig[31] = 1;
+    sig[63] = 1;
+    sig
+};
+
+/// Checks that `key` can sign vouchers that nobody else can forge: the right shape, a point
+/// on its curve, and, for ed25519, not of small order (with the identity point or another
+/// small-order point as the key, one fixed forged signature verifies every voucher).
+///
+/// secp256k1 points are checked by the chain's own verifier (`secp256k1_verify` answers an
+/// error, not `false`, for a key that is not a point); ed25519 points with curve25519-dalek,
+/// because the chain's ZIP-215 verifier accepts small-order keys.
+pub fn check_key(api: &dyn Api, key: &SignerKey) -> Result<(), VoucherError> {
+    check_key_shape(key)?;
+    match key {
+        SignerKey::Secp256k1(k) => api
+            .secp256k1_verify(&[0u8; 32], &PROBE_SIGNATURE, k)
+            .map(|_| ())
+            .map_err(|_| VoucherError::InvalidKey { kind: "secp256k1" }),
+        SignerKey::Ed25519(k) => {
+            let bytes: [u8; 32] = k
+                .as_slice()
+                .try_into()
+                .map_err(|_| VoucherError::InvalidKey { kind: "ed25519" })?;
+            match curve25519_dalek::edwards::CompressedEdwardsY(bytes).decompress() {
+                Some(point) if !point.is_small_order() => Ok(()),
+                _ => Err(VoucherError::InvalidKey { kind: "ed25519" }),
+            }
+        }
+    }
+}
+
 fn check_shape(key: &SignerKey, signature: &[u8]) -> Result<(), VoucherError> {
     if signature.len() != 64 {
         return Err(VoucherError::InvalidSignatureLength {
             length: signature.len(),
         });
     }
-    check_key(key)?;
+    check_key_shape(key)?;
     // The VM accepts both S forms; a voucher must have exactly one valid signature.
     if matches!(key, SignerKey::Secp256k1(_)) && signature[32..] > HALF_N[..] {
         return Err(VoucherError::HighS);

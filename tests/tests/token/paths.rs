@@ -106,11 +106,13 @@ pub fn slots(path: Path) -> &'static [Slot] {
         Path::Mint => &[Slot::Recipient],
         // The agent skips the owner's compliance on purpose; the recipient is checked.
         Path::ForcedTransfer | Path::Recover => &[Slot::Recipient],
-        Path::OpenChannel => &[Slot::Owner, Slot::Recipient],
-        Path::TopUpChannel => &[Slot::Owner],
-        // Locked funds go to the payee: the payee is checked when a claim moves them.
-        Path::Claim | Path::ClaimMany => &[Slot::Recipient],
-        // What a channel did not pay returns to its payer whatever the payer's status.
+        // A lock is checked as a transfer from the payer to the payee.
+        Path::OpenChannel | Path::TopUpChannel => &[Slot::Owner, Slot::Recipient],
+        // A claim checks the payee, and the payer (whose expired KYC alone does not stop
+        // the payments: see `expired_payer_may_still_pay`).
+        Path::Claim | Path::ClaimMany => &[Slot::Owner, Slot::Recipient],
+        // What a channel did not pay returns to its payer whatever the payer's status
+        // (held as frozen tokens when the payer is stopped).
         Path::CloseChannel => &[],
     }
 }

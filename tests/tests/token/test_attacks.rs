@@ -147,11 +147,25 @@ fn the_deposit_counts_in_the_payers_window_at_lock() {
 }
 
 fn pause(s: &mut Suite) {
-    exec(s, "pauser", &ExecuteMsg::Pause { reason: "incident".into() }).unwrap();
+    exec(
+        s,
+        "pauser",
+        &ExecuteMsg::Pause {
+            reason: "incident".into(),
+        },
+    )
+    .unwrap();
 }
 
 fn unpause(s: &mut Suite) {
-    exec(s, "pauser", &ExecuteMsg::Unpause { reason: "resolved".into() }).unwrap();
+    exec(
+        s,
+        "pauser",
+        &ExecuteMsg::Unpause {
+            reason: "resolved".into(),
+        },
+    )
+    .unwrap();
 }
 
 fn channel_suite() -> Suite {
@@ -399,7 +413,12 @@ fn a_frozen_payer_stops_paying_and_its_refund_is_held() {
     );
     // The payee closes: the 900 left go back to the payer as frozen tokens, held for
     // the compliance process, not for the payer's free use.
-    let resp = exec(&mut s, "publisher", &ExecuteMsg::CloseChannel { channel: id }).unwrap();
+    let resp = exec(
+        &mut s,
+        "publisher",
+        &ExecuteMsg::CloseChannel { channel: id },
+    )
+    .unwrap();
     let acc = s.account(&reader);
     assert_eq!((acc.balance, acc.frozen_amount), (u(9_900), u(900)));
     let closed = farthing_testing::wasm_events(&resp, "token_channel_closed");
@@ -462,10 +481,15 @@ fn an_expired_payer_does_not_void_the_payees_vouchers() {
     let mut s = channel_suite();
     let reader = s.addr("reader");
     let id = open(&mut s, "reader", "publisher", 1_000, 2 * 365 * DAY);
-    // The payer lets its KYC lapse (listed for one year).
+    // The payer lets its KYC lapse (listed for one year); the payee renews its own.
     s.advance_seconds(366 * DAY);
+    let (officer, publisher) = (s.officer.clone(), s.addr("publisher"));
+    let renewed = farthing_testing::kyc_input(&publisher, 2, "FR", s.now());
+    s.upsert(&officer, vec![renewed]).unwrap();
     assert!(matches!(
-        s.can_transfer(&reader, &s.addr("publisher"), 1).verdict.denial,
+        s.can_transfer(&reader, &s.addr("publisher"), 1)
+            .verdict
+            .denial,
         Some(Denial {
             code: DenialCode::Expired,
             ..
@@ -507,9 +531,15 @@ fn weak_and_invalid_signer_keys_are_refused_at_open() {
         (SignerKey::Ed25519(HexBinary::from(identity)), "ed25519"),
         (SignerKey::Ed25519(HexBinary::from(order2)), "ed25519"),
         (SignerKey::Ed25519(HexBinary::from(order8)), "ed25519"),
-        (SignerKey::Ed25519(HexBinary::from(vec![0u8; 32])), "ed25519"),
+        (
+            SignerKey::Ed25519(HexBinary::from(vec![0u8; 32])),
+            "ed25519",
+        ),
         (SignerKey::Ed25519(HexBinary::from(not_a_point)), "ed25519"),
-        (SignerKey::Secp256k1(HexBinary::from(off_curve)), "secp256k1"),
+        (
+            SignerKey::Secp256k1(HexBinary::from(off_curve)),
+            "secp256k1",
+        ),
     ];
     for (signer, kind) in cases {
         let msg = ExecuteMsg::OpenChannel {
@@ -689,7 +719,12 @@ fn a_contract_kind_sender_is_not_held_to_a_persons_limits() {
         .with_listed("bob", 2, "DE")
         .with_listed("carol", 2, "DE")
         .build();
-    let (alice, vault, bob, carol) = (s.addr("alice"), s.addr("vault"), s.addr("bob"), s.addr("carol"));
+    let (alice, vault, bob, carol) = (
+        s.addr("alice"),
+        s.addr("vault"),
+        s.addr("bob"),
+        s.addr("carol"),
+    );
     s.transfer(&alice, &vault, 500).unwrap();
     // One user's 400 through the pass-through neither hits a per-transfer limit nor
     // fills a window that every other user of the contract shares.
@@ -732,7 +767,9 @@ fn token_messages_refuse_attached_coins() {
 #[test]
 fn the_token_accepts_cw20_bases_instantiate_msg() {
     let mut s = SuiteBuilder::default().build();
-    let code = s.app.store_code(farthing_testing::micropay_token_contract());
+    let code = s
+        .app
+        .store_code(farthing_testing::micropay_token_contract());
     let creator = s.addr("launchpad");
     let msg = cw20_base::msg::InstantiateMsg {
         name: "Plain Token".into(),

@@ -435,46 +435,6 @@ fn a_non_compliant_payee_cannot_claim_and_the_payer_still_gets_out() {
 }
 
 #[test]
-fn claims_count_in_both_parties_volume_windows() {
-    let mut tiers = vec![TierLimit::default(); 4];
-    tiers[2] = TierLimit {
-        max_per_transfer: None,
-        max_volume_per_window: Some(u(1_000)),
-        window_seconds: 86_400,
-    };
-    let mut s = SuiteBuilder::default()
-        .with_policy(Policy {
-            tier_limits: tiers,
-            ..Policy::default()
-        })
-        .with_funded("reader", 2, "DE", 10_000)
-        .with_listed("publisher", 2, "FR")
-        .build();
-    let (reader, publisher) = (s.addr("reader"), s.addr("publisher"));
-    let id = open(&mut s, 5_000, channel_signer());
-    let v = voucher_signature(&s, id, &publisher, 600);
-    claim(&mut s, id, 600, v, false).unwrap();
-    assert_eq!(
-        (
-            s.account(&reader).window_used,
-            s.account(&publisher).window_used
-        ),
-        (u(600), u(600))
-    );
-    let v = voucher_signature(&s, id, &publisher, 1_100);
-    assert_token_rejected(
-        &mut s,
-        |s| claim(s, id, 1_100, v, false),
-        ContractError::VolumeWindowExceeded {
-            address: reader.to_string(),
-            limit: u(1_000),
-            remaining: u(400),
-            needed: u(500),
-        },
-    );
-}
-
-#[test]
 fn channels_page_by_payer_and_by_payee() {
     let mut s = suite();
     let (reader, publisher, blog) = (s.addr("reader"), s.addr("publisher"), s.addr("blog"));

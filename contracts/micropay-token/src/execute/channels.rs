@@ -5,20 +5,27 @@
 //! closing and closes after the settle period, or closes at once after expiry. Whatever is
 //! not claimed returns to the payer.
 
-use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128};
+use cosmwasm_std::{
+    to_json_binary, Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128,
+};
 use farthing_types::token::{
     events, Channel, ChannelClaim, OpenChannelResponse, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
 };
 use farthing_voucher::{check_key, verify, verify_many, Voucher};
 
+use super::micropay::check_travel_rule_ref;
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
-use crate::state::{channels, CHANNELS_PRIMARY, NEXT_CHANNEL, SETTLE_SECONDS};
+use crate::state::{channels, CHANNELS_PRIMARY, CONFIG, NEXT_CHANNEL, SETTLE_SECONDS};
 
-fn load(deps: &DepsMut, channel: u64) -> ContractResult<Channel> {
-    channels()
+/// Loads a channel with its deadlines moved by the time the token spent paused since they
+/// were last moved (a pause stops every claim, so it must not run the payee's clock).
+fn load(deps: &DepsMut, env: &Env, channel: u64) -> ContractResult<Channel> {
+    let mut ch = channels()
         .may_load(deps.storage, channel)?
-        .ok_or(ContractError::ChannelNotFound { channel })
+        .ok_or(ContractError::ChannelNotFound { channel })?;
+    ch.catch_up(CONFIG.load(deps.storage)?.paused_until(env.block.time));
+    Ok(ch)
 }
 
 fn not_party(sender: &Addr, channel: u64) -> ContractError {
@@ -62,8 +69,18 @@ pub fn open(
             after: env.block.time,
         });
     }
-    check_key(&signer)?;
-    let id = NEXT_CHANNEL.may_load(deps.storage)?.unwrap_or_default() + 1;
+    check_key(deps.api, &signer)?;
+    if let Some(r) = &travel_rule_ref {
+        check_travel_rule_ref(r)?;
+    }
+    let id = NEXT_CHANNEL
+        .may_load(deps.storage)?
+        .unwrap_or_default()
+        .checked_add(1)
+        .ok_or(ContractError::Overflow(cosmwasm_std::OverflowError::new(
+            cosmwasm_std::OverflowOperation::Add,
+        )))?;
+    let pause_mark = CONFIG.load(deps.storage)?.paused_until(env.block.time);
     let channel = Channel {
         id,
         payer: info.sender.clone(),
@@ -75,6 +92,7 @@ pub fn open(
         closing_at: None,
         closed: false,
         travel_rule_ref,
+        pause_mark,
     };
     let mut deps = deps;
     ledger::apply(
@@ -82,8 +100,10 @@ pub fn open(
         &env,
         Movement::ChannelLock {
             payer: &channel.payer,
-            payee: Some(&channel.payee),
+            payee: &channel.payee,
             amount,
+            exposure: amount,
+            travel_rule_ref: channel.travel_rule_ref.is_some(),
         },
     )?;
     NEXT_CHANNEL.save(deps.storage, &id)?;
@@ -110,18 +130,21 @@ pub fn top_up(
     amount: Uint128,
 ) -> ContractResult {
     let mut deps = deps;
-    let mut ch = load(&deps, channel)?;
+    let mut ch = load(&deps, &env, channel)?;
     open_for_payer(&info.sender, &ch)?;
+    let deposit = ch.deposit.checked_add(amount)?;
     ledger::apply(
         deps.branch(),
         &env,
         Movement::ChannelLock {
             payer: &ch.payer,
-            payee: None,
+            payee: &ch.payee,
             amount,
+            exposure: deposit.checked_sub(ch.claimed)?,
+            travel_rule_ref: ch.travel_rule_ref.is_some(),
         },
     )?;
-    ch.deposit = ch.deposit.checked_add(amount)?;
+    ch.deposit = deposit;
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(events::channel(
@@ -137,11 +160,12 @@ pub fn top_up(
 
 pub fn extend(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     channel: u64,
     expires_at: Timestamp,
 ) -> ContractResult {
-    let mut ch = load(&deps, channel)?;
+    let mut ch = load(&deps, &env, channel)?;
     open_for_payer(&info.sender, &ch)?;
     if expires_at <= ch.expires_at {
         return Err(ContractError::ExpiryTooEarly {
@@ -239,25 +263,27 @@ fn finish(
     resp: Response,
 ) -> ContractResult {
     let rest = ch.deposit.checked_sub(ch.claimed)?;
+    let mut held = None;
     if !rest.is_zero() {
-        ledger::apply(
+        held = ledger::apply(
             deps.branch(),
             env,
             Movement::ChannelRefund {
                 payer: &ch.payer,
                 amount: rest,
             },
-        )?;
+        )?
+        .refund_held;
     }
     ch.closed = true;
     CHANNELS_PRIMARY.save(deps.storage, ch.id, &ch)?;
-    Ok(resp.add_event(events::channel(
-        "channel_closed",
-        ch.id,
-        by,
-        rest,
-        ch.claimed,
-    )))
+    let mut event = events::channel("channel_closed", ch.id, by, rest, ch.claimed);
+    if let Some(code) = held {
+        // The refund was credited to the payer as frozen tokens: the payer was stopped
+        // (`code`) and must not get back for free use what its payee could not claim.
+        event = event.add_attribute("held", code);
+    }
+    Ok(resp.add_event(event))
 }
 
 pub fn claim(
@@ -269,7 +295,7 @@ pub fn claim(
     signature: HexBinary,
     close: bool,
 ) -> ContractResult {
-    let ch = load(&deps, channel)?;
+    let ch = load(&deps, &env, channel)?;
     let amount = claim_amount(&env, &info.sender, &ch, cumulative)?;
     verify(
         deps.api,
@@ -314,7 +340,7 @@ pub fn claim_many(
     }
     let mut planned = Vec::with_capacity(claims.len());
     for c in &claims {
-        let ch = load(&deps, c.channel)?;
+        let ch = load(&deps, &env, c.channel)?;
         if planned
             .iter()
             .any(|(p, _, _): &(Channel, Voucher, Uint128)| p.id == ch.id)
@@ -356,7 +382,7 @@ pub fn claim_many(
 }
 
 pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> ContractResult {
-    let mut ch = load(&deps, channel)?;
+    let mut ch = load(&deps, &env, channel)?;
     open_for_payer(&info.sender, &ch)?;
     let settle = SETTLE_SECONDS.load(deps.storage)?;
     let closing_at = env.block.time.plus_seconds(settle);
@@ -378,7 +404,7 @@ pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> 
 }
 
 pub fn close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> ContractResult {
-    let ch = load(&deps, channel)?;
+    let ch = load(&deps, &env, channel)?;
     if ch.closed {
         return Err(ContractError::ChannelClosed { channel });
     }

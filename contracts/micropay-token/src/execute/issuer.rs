@@ -11,6 +11,7 @@ use crate::state::CONFIG;
 
 pub fn set_paused(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     paused: bool,
     reason: String,
@@ -23,6 +24,9 @@ pub fn set_paused(
         (false, false) => return Err(ContractError::NotPaused),
         _ => {}
     }
+    let now = env.block.time;
+    config.paused_seconds = config.paused_until(now);
+    config.paused_at = paused.then_some(now.seconds());
     config.paused = paused;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
@@ -128,6 +132,9 @@ pub fn forced_transfer(
     ensure_reason(&reason)?;
     let from_addr = deps.api.addr_validate(&from)?;
     let to_addr = deps.api.addr_validate(&to)?;
+    if from_addr == to_addr {
+        return Err(ContractError::ForcedTransferToSelf);
+    }
     let plan = ledger::apply(
         deps,
         &env,

@@ -63,12 +63,7 @@ pub fn pay(
         });
     }
     if let Some(r) = &travel_rule_ref {
-        if r.len() != TRAVEL_RULE_REF_LEN {
-            return Err(ContractError::InvalidTravelRuleRef {
-                length: r.len(),
-                expected: TRAVEL_RULE_REF_LEN,
-            });
-        }
+        check_travel_rule_ref(r)?;
     }
     let to = transfer_own(
         deps,
@@ -90,4 +85,15 @@ pub fn pay(
         .add_attribute("from", info.sender)
         .add_attribute("to", recipient)
         .add_attribute("amount", amount))
+}
+
+/// A travel-rule reference is the 32-byte hash of the off-chain travel-rule message.
+pub fn check_travel_rule_ref(r: &HexBinary) -> ContractResult<()> {
+    if r.len() != TRAVEL_RULE_REF_LEN {
+        return Err(ContractError::InvalidTravelRuleRef {
+            length: r.len(),
+            expected: TRAVEL_RULE_REF_LEN,
+        });
+    }
+    Ok(())
 }

@@ -43,6 +43,19 @@ impl Policy {
             .or_else(|| self.tier_limits.first())
     }
 
+    /// The limits a sender with `record` is held to. A listed contract-kind party (an escrow
+    /// or another pass-through contract) is held to none: it moves many users' funds, and
+    /// those users are held to their own limits when they pay into it. Status, jurisdiction,
+    /// expiry and the travel rule still apply to it.
+    pub fn sender_limits(&self, record: &super::GateRecord) -> Option<&TierLimit> {
+        match record.kind {
+            super::PartyKind::Contract => None,
+            super::PartyKind::Individual | super::PartyKind::Business => {
+                self.limits_for(record.tier)
+            }
+        }
+    }
+
     pub fn is_blocked(&self, jurisdiction: &str) -> bool {
         self.blocked_jurisdictions.iter().any(|j| j == jurisdiction)
     }

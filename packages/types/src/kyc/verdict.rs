@@ -243,7 +243,7 @@ pub fn evaluate_transfer(
     let sender = check_sender(policy, now, from, from_record, PartyRole::Sender)?;
     let recipient = check_recipient(policy, now, to, to_record)?;
     if let Some(max) = policy
-        .limits_for(sender.tier)
+        .sender_limits(sender)
         .and_then(|l| l.max_per_transfer)
     {
         if amount > max {

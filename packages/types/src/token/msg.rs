@@ -65,8 +65,11 @@ pub struct InstantiateMsg {
     pub marketing: Option<InstantiateMarketingInfo>,
     /// Owner (grants roles, sets the registry). Defaults to the instantiating account.
     pub owner: Option<String>,
-    /// KYC registry to consult. `None`: compliance off (a plain cw20).
+    /// KYC registry to consult. `None` (or absent): compliance off (a plain cw20).
     pub registry: Option<String>,
+    /// Issuer roles to grant at instantiation (default: none). Optional, so that
+    /// cw20-base 2.0's own `InstantiateMsg` instantiates the token as it is.
+    #[serde(default)]
     pub roles: Vec<RoleGrant>,
 }
 
@@ -288,6 +291,29 @@ pub struct Channel {
     /// The travel-rule reference given at open, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel_rule_ref: Option<HexBinary>,
+    /// The token's pause clock (seconds paused in total) when the deadlines above were last
+    /// moved: `expires_at` and `closing_at` move later by every second the token is paused,
+    /// so that a pause never eats the payee's time to claim or the channel's life.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pause_mark: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Channel {
+    /// Moves the deadlines by the time the token spent paused since they were last moved
+    /// (`pause_clock`: the token's total paused seconds, the current pause included).
+    pub fn catch_up(&mut self, pause_clock: u64) {
+        let paused = pause_clock.saturating_sub(self.pause_mark);
+        if paused == 0 {
+            return;
+        }
+        self.expires_at = self.expires_at.plus_seconds(paused);
+        self.closing_at = self.closing_at.map(|t| t.plus_seconds(paused));
+        self.pause_mark = pause_clock;
+    }
 }
 
 #[cw_serde]
