@@ -4,7 +4,7 @@
 use cosmwasm_std::{HexBinary, Uint128};
 use farthing_micropay_token::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
-use farthing_types::kyc::{DenialCode, KycStatus, PartyRole, Policy, TierLimit};
+use farthing_types::kyc::{DenialCode, KycStatus, PartyRole};
 use farthing_types::token::{
     Channel, ChannelClaim, ChannelsBy, ChannelsResponse, ExecuteMsg, QueryMsg, SignerKey,
 };
