@@ -4,6 +4,7 @@
 //! typed clients and the storage layout that other contracts read directly.
 //! No contract crate depends on another contract crate; they all depend on this one.
 
+pub mod errors;
 pub mod escrow;
 pub mod kyc;
 pub mod token;

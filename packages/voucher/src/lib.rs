@@ -61,6 +61,19 @@ pub enum VoucherError {
     FieldTooLong,
 }
 
+impl VoucherError {
+    /// Stable machine-readable code (the token's `[code=...]` for a refused voucher).
+    pub const fn code(&self) -> &'static str {
+        match self {
+            VoucherError::InvalidKey { .. } => "invalid_key",
+            VoucherError::InvalidSignatureLength { .. } => "invalid_signature_length",
+            VoucherError::HighS => "high_s",
+            VoucherError::BadSignature => "bad_signature",
+            VoucherError::FieldTooLong => "field_too_long",
+        }
+    }
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) -> Result<(), VoucherError> {
     let len = u16::try_from(s.len()).map_err(|_| VoucherError::FieldTooLong)?;
     out.extend_from_slice(&len.to_be_bytes());

@@ -807,3 +807,47 @@ fn open_channel_returns_the_channel_id_in_data() {
     assert_eq!((first, second), (1, 2));
     let _: Timestamp = channel(&s, second).expires_at;
 }
+
+// ---- 16. Every refusal carries its stable machine-readable code ----
+
+#[test]
+fn every_refusal_carries_a_parseable_code() {
+    let mut s = SuiteBuilder::default()
+        .with_policy(Policy {
+            blocked_jurisdictions: vec!["KP".into()],
+            ..Policy::default()
+        })
+        .with_funded("alice", 2, "DE", 1_000)
+        .with_listed("kim", 2, "KP")
+        .build();
+    let (alice, kim) = (s.addr("alice"), s.addr("kim"));
+    // The whole error chain, as a client sees it in a failed transaction's log.
+    let log = |e: anyhow::Error| format!("{e:#}");
+    let tag = farthing_types::errors::parse(&log(s.transfer(&alice, &kim, 10).unwrap_err()))
+        .expect("a code in the log");
+    assert_eq!(
+        (tag.code.as_str(), tag.role.as_deref(), tag.party.as_deref()),
+        (
+            "jurisdiction_blocked",
+            Some("recipient"),
+            Some(kim.as_str())
+        )
+    );
+    let bob = s.addr("bob");
+    let err = s.transfer(&alice, &bob, 5_000).unwrap_err();
+    assert_eq!(
+        farthing_types::errors::parse(&log(err)).unwrap().code,
+        "not_listed"
+    );
+    s.upsert(
+        &s.officer.clone(),
+        vec![farthing_testing::kyc_input(&bob, 2, "DE", s.now())],
+    )
+    .unwrap();
+    let err = s.transfer(&alice, &bob, 5_000).unwrap_err();
+    let tag = farthing_types::errors::parse(&log(err)).unwrap();
+    assert_eq!((tag.code.as_str(), tag.role), ("insufficient_funds", None));
+    // The same code as the dry run.
+    let dry = s.can_transfer(&alice, &bob, 5_000).verdict.denial.unwrap();
+    assert_eq!(dry.code.as_str(), tag.code);
+}
