@@ -52,6 +52,7 @@ pub fn instantiate(
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> ContractResult {
+    cw_utils::nonpayable(&info)?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     validate_token(&msg)?;
     let owner = msg.owner.as_deref().unwrap_or(info.sender.as_str());
@@ -206,10 +207,10 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::Pause { reason } => issuer::set_paused(deps, env, info, true, reason),
         ExecuteMsg::Unpause { reason } => issuer::set_paused(deps, env, info, false, reason),
         ExecuteMsg::Freeze { address, reason } => {
-            issuer::set_frozen(deps, info, address, true, reason)
+            issuer::set_frozen(deps, env, info, address, true, reason)
         }
         ExecuteMsg::Unfreeze { address, reason } => {
-            issuer::set_frozen(deps, info, address, false, reason)
+            issuer::set_frozen(deps, env, info, address, false, reason)
         }
         ExecuteMsg::FreezeTokens {
             address,

@@ -143,6 +143,16 @@ pub enum ContractError {
     #[error("[code=settle_period_too_short] the settle period must be at least {min} seconds")]
     SettlePeriodTooShort { min: u64 },
 
+    #[error("[code=settle_period_too_long] the settle period must be at most {max} seconds")]
+    SettlePeriodTooLong { max: u64 },
+
+    #[error("[code=expiry_too_late] the expiry {expires_at} is more than {max_seconds} seconds after {now}")]
+    ExpiryTooLate {
+        expires_at: cosmwasm_std::Timestamp,
+        now: cosmwasm_std::Timestamp,
+        max_seconds: u64,
+    },
+
     #[error("[code=too_many_claims] {count} claims; the maximum is {max}")]
     TooManyClaims { count: usize, max: usize },
 
@@ -233,6 +243,8 @@ impl ContractError {
             Self::CloseTooEarly { .. } => "close_too_early",
             Self::ExpiryTooEarly { .. } => "expiry_too_early",
             Self::SettlePeriodTooShort { .. } => "settle_period_too_short",
+            Self::SettlePeriodTooLong { .. } => "settle_period_too_long",
+            Self::ExpiryTooLate { .. } => "expiry_too_late",
             Self::TooManyClaims { .. } => "too_many_claims",
             Self::Unauthorized { .. } => "unauthorized",
             Self::CannotSetOwnAccount { .. } => "cannot_set_own_account",

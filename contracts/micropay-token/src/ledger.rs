@@ -12,7 +12,7 @@ use farthing_types::kyc::{
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Account, Config, ACCOUNTS, CONFIG, TOKEN_INFO};
+use crate::state::{holder, Account, Config, ACCOUNTS, CONFIG, TOKEN_INFO};
 
 /// Every way a balance can change.
 #[derive(Debug)]
@@ -96,6 +96,8 @@ pub struct Plan {
     pub recovered: (Uint128, Uint128),
     /// A channel refund was held (credited frozen), with the code of the payer's stop.
     pub refund_held: Option<&'static str>,
+    /// Where a channel refund went: the payer, or the wallet a recovery moved it to.
+    pub refund_to: Option<Addr>,
 }
 
 /// Compliance context for one movement: the registry's policy, read once.
@@ -168,6 +170,11 @@ fn payer_stopped(
     payer: &Addr,
 ) -> ContractResult<Option<ContractError>> {
     if ledger.is_frozen(payer)? {
+        let holder = holder(ledger.deps.storage, payer)?;
+        if holder != *payer {
+            // A recovered wallet: the new wallet's standing decides.
+            return payer_stopped(gate, ledger, &holder);
+        }
         return Ok(Some(ContractError::AccountFrozen {
             address: payer.to_string(),
         }));
@@ -460,8 +467,12 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
             }
             let old = std::mem::take(ledger.account(lost)?);
             plan.recovered = (old.balance, old.frozen_amount);
-            // The lost wallet stays frozen so nothing is sent to it by mistake.
-            ledger.account(lost)?.frozen = true;
+            // The lost wallet stays frozen so nothing is sent to it by mistake. That freeze
+            // stops nobody (its freeze clock does not run): its channels pay their payees,
+            // and what they return goes to the new wallet (`state::RECOVERED`).
+            let dead = ledger.account(lost)?;
+            dead.frozen = true;
+            dead.frozen_at = 0;
             *ledger.account(to)? = Account {
                 window_start: 0,
                 window_used: Uint128::zero(),
@@ -504,7 +515,10 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
                 ContractError::Denied(d) => d.code.as_str(),
                 _ => DenialCode::Frozen.as_str(),
             });
-            let acc = ledger.account(payer)?;
+            // A recovered payer's refund goes to the wallet its account was moved to.
+            let to = holder(deps.storage, payer)?;
+            plan.refund_to = Some(to.clone());
+            let acc = ledger.account(&to)?;
             acc.balance = acc.balance.checked_add(amount)?;
             if held.is_some() {
                 acc.frozen_amount = acc.frozen_amount.checked_add(amount)?;

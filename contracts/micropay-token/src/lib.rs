@@ -9,6 +9,7 @@ mod error;
 mod execute;
 mod ledger;
 mod migrate;
+mod migrations;
 mod query;
 pub mod state;
 

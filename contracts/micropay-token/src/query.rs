@@ -12,6 +12,7 @@ use farthing_types::token::{
 };
 
 use crate::error::ContractError;
+use crate::execute::channels::stop_clock;
 use crate::ledger::{self, Movement};
 use crate::state::channels;
 use crate::state::{
@@ -212,7 +213,7 @@ fn headroom(deps: Deps, env: &Env, from: &Addr) -> StdResult<(Option<Uint128>, O
         return Ok((None, None));
     };
     let policy = registry.policy(&deps.querier)?;
-    let Some(limits) = policy.limits_for(rec.tier) else {
+    let Some(limits) = policy.sender_limits(&rec) else {
         return Ok((None, None));
     };
     let Some(max) = limits.max_volume_per_window else {
@@ -278,7 +279,7 @@ pub fn channel(deps: Deps, env: &Env, channel: u64) -> StdResult<Channel> {
     let mut ch = channels()
         .may_load(deps.storage, channel)?
         .ok_or_else(|| StdError::not_found(format!("channel {channel}")))?;
-    ch.catch_up(CONFIG.load(deps.storage)?.paused_until(env.block.time));
+    ch.catch_up(stop_clock(deps, env, &ch.payer).map_err(to_std)?);
     Ok(ch)
 }
 
@@ -295,7 +296,6 @@ pub fn channels_page(
         ChannelsBy::Payee(a) => (&map.idx.payee, a),
     };
     let who = deps.api.addr_validate(&who)?;
-    let pause_clock = CONFIG.load(deps.storage)?.paused_until(env.block.time);
     let channels = idx
         .prefix(who)
         .range(
@@ -306,10 +306,9 @@ pub fn channels_page(
         )
         .take(limit(limit_))
         .map(|r| {
-            r.map(|(_, mut c)| {
-                c.catch_up(pause_clock);
-                c
-            })
+            let (_, mut c) = r?;
+            c.catch_up(stop_clock(deps, env, &c.payer).map_err(to_std)?);
+            Ok(c)
         })
         .collect::<StdResult<_>>()?;
     Ok(ChannelsResponse { channels })

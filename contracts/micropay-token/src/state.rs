@@ -79,6 +79,11 @@ pub struct Account {
     pub window_start: u64,
     /// Amount sent within the current window.
     pub window_used: Uint128,
+    /// When the current address freeze began (seconds since the epoch; 0: not frozen, or
+    /// frozen by a recovery, which stops nobody's clock).
+    pub frozen_at: u64,
+    /// Seconds the address spent frozen by the issuer in every freeze that has ended.
+    pub frozen_seconds: u64,
 }
 
 impl Account {
@@ -96,18 +101,33 @@ impl Account {
         self.balance.is_zero() && self.frozen_amount.is_zero() && !self.frozen
     }
 
-    fn fields(&self) -> [u128; 5] {
+    /// The freeze clock: every second the issuer has kept the address frozen up to `now`,
+    /// the current freeze included. The deadlines of the channels it pays from move by what
+    /// it advances, as they move by the token's pause clock.
+    pub fn frozen_until(&self, now: Timestamp) -> u64 {
+        let current = if self.frozen && self.frozen_at != 0 {
+            now.seconds().saturating_sub(self.frozen_at)
+        } else {
+            0
+        };
+        self.frozen_seconds.saturating_add(current)
+    }
+
+    fn fields(&self) -> [u128; 7] {
         [
             self.balance.u128(),
             self.frozen_amount.u128(),
             u128::from(self.frozen),
             u128::from(self.window_start),
             self.window_used.u128(),
+            u128::from(self.frozen_at),
+            u128::from(self.frozen_seconds),
         ]
     }
 }
 
-// Hand-written encoding: `[balance, frozen_amount, frozen, window_start, window_used]`
+// Hand-written encoding: `[balance, frozen_amount, frozen, window_start, window_used,
+// frozen_at, frozen_seconds]`
 // as JSON numbers with trailing zeros dropped, so a plain account is `[1000]`: two bytes
 // shorter than `{"balance":"1000"}` would be by twenty. Numbers are read back as u128.
 impl Serialize for Account {
@@ -128,10 +148,10 @@ impl<'de> Deserialize<'de> for Account {
         impl<'de> Visitor<'de> for AccountVisitor {
             type Value = Account;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array of 1 to 5 unsigned integers")
+                f.write_str("an array of 1 to 7 unsigned integers")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Account, A::Error> {
-                let mut fields = [0u128; 5];
+                let mut fields = [0u128; 7];
                 let mut n = 0;
                 while let Some(v) = seq.next_element::<u128>()? {
                     if n == fields.len() {
@@ -143,14 +163,18 @@ impl<'de> Deserialize<'de> for Account {
                 if n == 0 {
                     return Err(serde::de::Error::invalid_length(0, &self));
                 }
-                let window_start = u64::try_from(fields[3])
-                    .map_err(|_| serde::de::Error::custom("window_start out of range"))?;
+                let seconds = |i: usize, name: &str| {
+                    u64::try_from(fields[i])
+                        .map_err(|_| serde::de::Error::custom(format!("{name} out of range")))
+                };
                 Ok(Account {
                     balance: Uint128::new(fields[0]),
                     frozen_amount: Uint128::new(fields[1]),
                     frozen: fields[2] != 0,
-                    window_start,
+                    window_start: seconds(3, "window_start")?,
                     window_used: Uint128::new(fields[4]),
+                    frozen_at: seconds(5, "frozen_at")?,
+                    frozen_seconds: seconds(6, "frozen_seconds")?,
                 })
             }
         }
@@ -168,6 +192,25 @@ pub const ALLOWANCES: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("a");
 pub const ALLOWANCES_SPENDER: Map<(&Addr, &Addr), AllowanceResponse> = Map::new("s");
 /// (role code, address)
 pub const ROLES: Map<(u8, &Addr), Empty> = Map::new("r");
+/// Lost wallet -> the wallet `recover` moved its account to. Channels paid from a lost
+/// wallet keep paying their payees; what they return goes to the new wallet, whose holder
+/// acts as their payer.
+pub const RECOVERED: Map<&Addr, Addr> = Map::new("rc");
+
+/// Who holds `payer`'s account now: `payer`, or the wallet a recovery (or a chain of them)
+/// moved it to.
+pub fn holder(storage: &dyn cosmwasm_std::Storage, payer: &Addr) -> cosmwasm_std::StdResult<Addr> {
+    let mut current = payer.clone();
+    // A recovery target must be a new, empty wallet, so a chain cannot loop; the bound
+    // only caps the reads.
+    for _ in 0..16 {
+        match RECOVERED.may_load(storage, &current)? {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    Ok(current)
+}
 
 /// How long a payee has to submit its last voucher once the payer starts closing.
 pub const SETTLE_SECONDS: Item<u64> = Item::new("cs");

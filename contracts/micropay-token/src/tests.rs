@@ -52,6 +52,8 @@ fn accounts_are_stored_as_short_arrays() {
         frozen: true,
         window_start: 1_700_000_000,
         window_used: Uint128::new(u128::MAX - 1),
+        frozen_at: 1_700_000_100,
+        frozen_seconds: 3_600,
     };
     let bytes = to_json_vec(&full).unwrap();
     assert_eq!(from_json::<Account>(&bytes).unwrap(), full);
@@ -63,7 +65,14 @@ fn accounts_are_stored_as_short_arrays() {
     assert_eq!(to_json_vec(&windowed).unwrap(), b"[5,0,0,9]");
     assert_eq!(from_json::<Account>(b"[5,0,0,9]").unwrap(), windowed);
     assert!(from_json::<Account>(b"[]").is_err());
-    assert!(from_json::<Account>(b"[1,2,3,4,5,6]").is_err());
+    assert!(from_json::<Account>(b"[1,2,3,4,5,6,7,8]").is_err());
+    assert!(from_json::<Account>(b"[1,0,1,0,0,18446744073709551616]").is_err());
+    // An account stored before the freeze clock existed reads with the clock at zero.
+    let old = from_json::<Account>(b"[5,0,1]").unwrap();
+    assert_eq!(
+        (old.frozen, old.frozen_at, old.frozen_seconds),
+        (true, 0, 0)
+    );
     assert!(from_json::<Account>(b"\"1000\"").is_err());
 }
 
@@ -134,6 +143,13 @@ fn instantiate_validates_like_cw20_base() {
 #[test]
 fn migrate_checks_name_and_version() {
     let mut deps = mock_dependencies();
+    instantiate(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&addr("creator"), &[]),
+        msg(&[]),
+    )
+    .unwrap();
     cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.0.9").unwrap();
     let resp = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
     assert!(resp

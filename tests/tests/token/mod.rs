@@ -8,6 +8,7 @@ mod test_cw20_parity;
 mod test_gate;
 mod test_issuer;
 mod test_micropay;
+mod test_review;
 
 use farthing_micropay_token::ContractError;
 use farthing_testing::Suite;

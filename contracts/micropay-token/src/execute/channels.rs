@@ -6,17 +6,18 @@
 //! not claimed returns to the payer.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128,
+    to_json_binary, Addr, Deps, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128,
 };
 use farthing_types::token::{
-    events, Channel, ChannelClaim, OpenChannelResponse, SignerKey, MAX_CLAIMS, MIN_SETTLE_SECONDS,
+    events, Channel, ChannelClaim, OpenChannelResponse, SignerKey, MAX_CHANNEL_SECONDS, MAX_CLAIMS,
+    MAX_SETTLE_SECONDS, MIN_SETTLE_SECONDS,
 };
 use farthing_voucher::{check_key, verify, verify_many, Voucher};
 
 use super::micropay::check_travel_rule_ref;
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
-use crate::state::{channels, CHANNELS_PRIMARY, CONFIG, NEXT_CHANNEL, SETTLE_SECONDS};
+use crate::state::{channels, holder, CHANNELS_PRIMARY, CONFIG, NEXT_CHANNEL, SETTLE_SECONDS};
 
 /// Loads a channel with its deadlines moved by the time the token spent paused since they
 /// were last moved (a pause stops every claim, so it must not run the payee's clock).
@@ -24,8 +25,36 @@ fn load(deps: &DepsMut, env: &Env, channel: u64) -> ContractResult<Channel> {
     let mut ch = channels()
         .may_load(deps.storage, channel)?
         .ok_or(ContractError::ChannelNotFound { channel })?;
-    ch.catch_up(CONFIG.load(deps.storage)?.paused_until(env.block.time));
+    ch.catch_up(stop_clock(deps.as_ref(), env, &ch.payer)?);
     Ok(ch)
+}
+
+/// The stop clock of a channel paid by `payer`: the token's paused seconds plus the
+/// payer's frozen seconds (current stops included). Either stops every claim, so neither
+/// may run the payee's clock.
+pub fn stop_clock(deps: Deps, env: &Env, payer: &Addr) -> ContractResult<u64> {
+    let paused = CONFIG.load(deps.storage)?.paused_until(env.block.time);
+    let frozen = ledger::load_account(deps, payer)?.frozen_until(env.block.time);
+    Ok(paused.saturating_add(frozen))
+}
+
+/// A deadline set from now must stay within `MAX_CHANNEL_SECONDS`.
+fn within_reach(env: &Env, expires_at: Timestamp) -> ContractResult<()> {
+    let now = env.block.time;
+    if expires_at.seconds().saturating_sub(now.seconds()) > MAX_CHANNEL_SECONDS {
+        return Err(ContractError::ExpiryTooLate {
+            expires_at,
+            now,
+            max_seconds: MAX_CHANNEL_SECONDS,
+        });
+    }
+    Ok(())
+}
+
+/// The payer side of a channel is whoever holds the payer's account now: the payer, or the
+/// wallet a recovery moved it to (the lost key no longer acts for it).
+fn is_payer(deps: &DepsMut, sender: &Addr, ch: &Channel) -> ContractResult<bool> {
+    Ok(*sender == holder(deps.storage, &ch.payer)?)
 }
 
 fn not_party(sender: &Addr, channel: u64) -> ContractError {
@@ -35,8 +64,8 @@ fn not_party(sender: &Addr, channel: u64) -> ContractError {
     }
 }
 
-fn open_for_payer(sender: &Addr, ch: &Channel) -> ContractResult<()> {
-    if *sender != ch.payer {
+fn open_for_payer(deps: &DepsMut, sender: &Addr, ch: &Channel) -> ContractResult<()> {
+    if !is_payer(deps, sender, ch)? {
         return Err(not_party(sender, ch.id));
     }
     if ch.closed {
@@ -69,6 +98,7 @@ pub fn open(
             after: env.block.time,
         });
     }
+    within_reach(&env, expires_at)?;
     check_key(deps.api, &signer)?;
     if let Some(r) = &travel_rule_ref {
         check_travel_rule_ref(r)?;
@@ -80,7 +110,7 @@ pub fn open(
         .ok_or(ContractError::Overflow(cosmwasm_std::OverflowError::new(
             cosmwasm_std::OverflowOperation::Add,
         )))?;
-    let pause_mark = CONFIG.load(deps.storage)?.paused_until(env.block.time);
+    let stop_mark = stop_clock(deps.as_ref(), &env, &info.sender)?;
     let channel = Channel {
         id,
         payer: info.sender.clone(),
@@ -92,7 +122,7 @@ pub fn open(
         closing_at: None,
         closed: false,
         travel_rule_ref,
-        pause_mark,
+        stop_mark,
     };
     let mut deps = deps;
     ledger::apply(
@@ -131,7 +161,7 @@ pub fn top_up(
 ) -> ContractResult {
     let mut deps = deps;
     let mut ch = load(&deps, &env, channel)?;
-    open_for_payer(&info.sender, &ch)?;
+    open_for_payer(&deps, &info.sender, &ch)?;
     let deposit = ch.deposit.checked_add(amount)?;
     ledger::apply(
         deps.branch(),
@@ -166,13 +196,14 @@ pub fn extend(
     expires_at: Timestamp,
 ) -> ContractResult {
     let mut ch = load(&deps, &env, channel)?;
-    open_for_payer(&info.sender, &ch)?;
+    open_for_payer(&deps, &info.sender, &ch)?;
     if expires_at <= ch.expires_at {
         return Err(ContractError::ExpiryTooEarly {
             expires_at,
             after: ch.expires_at,
         });
     }
+    within_reach(&env, expires_at)?;
     ch.expires_at = expires_at;
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
@@ -383,9 +414,16 @@ pub fn claim_many(
 
 pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> ContractResult {
     let mut ch = load(&deps, &env, channel)?;
-    open_for_payer(&info.sender, &ch)?;
+    open_for_payer(&deps, &info.sender, &ch)?;
     let settle = SETTLE_SECONDS.load(deps.storage)?;
-    let closing_at = env.block.time.plus_seconds(settle);
+    let closing_at = Timestamp::from_nanos(
+        settle
+            .checked_mul(1_000_000_000)
+            .and_then(|n| env.block.time.nanos().checked_add(n))
+            .ok_or(ContractError::SettlePeriodTooLong {
+                max: MAX_SETTLE_SECONDS,
+            })?,
+    );
     ch.closing_at = Some(closing_at);
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
@@ -408,7 +446,7 @@ pub fn close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> Contra
     if ch.closed {
         return Err(ContractError::ChannelClosed { channel });
     }
-    if info.sender == ch.payer {
+    if is_payer(&deps, &info.sender, &ch)? {
         let after = match ch.closing_at {
             Some(t) if t < ch.expires_at => t,
             _ => ch.expires_at,
@@ -430,6 +468,11 @@ pub fn set_settle_period(deps: DepsMut, info: MessageInfo, seconds: u64) -> Cont
     if seconds < MIN_SETTLE_SECONDS {
         return Err(ContractError::SettlePeriodTooShort {
             min: MIN_SETTLE_SECONDS,
+        });
+    }
+    if seconds > MAX_SETTLE_SECONDS {
+        return Err(ContractError::SettlePeriodTooLong {
+            max: MAX_SETTLE_SECONDS,
         });
     }
     SETTLE_SECONDS.save(deps.storage, &seconds)?;

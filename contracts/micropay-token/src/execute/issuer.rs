@@ -7,7 +7,7 @@ use farthing_types::token::{events, Role};
 use super::{ensure_reason, ensure_role};
 use crate::error::{ContractError, ContractResult};
 use crate::ledger::{self, Movement};
-use crate::state::CONFIG;
+use crate::state::{CONFIG, RECOVERED};
 
 pub fn set_paused(
     deps: DepsMut,
@@ -37,6 +37,7 @@ pub fn set_paused(
 
 pub fn set_frozen(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     address: String,
     frozen: bool,
@@ -50,6 +51,15 @@ pub fn set_frozen(
             (true, true) => return Err(ContractError::AccountFrozen { address }),
             (false, false) => return Err(ContractError::NotFrozen { address }),
             _ => {}
+        }
+        // The freeze clock moves the deadlines of the channels the address pays from, so
+        // a freeze does not eat its payees' time to claim.
+        let now = env.block.time.seconds();
+        if frozen {
+            acc.frozen_at = now;
+        } else {
+            acc.frozen_seconds = acc.frozen_until(env.block.time);
+            acc.frozen_at = 0;
         }
         acc.frozen = frozen;
         Ok(())
@@ -173,14 +183,16 @@ pub fn recover(
     if lost_addr == new_addr {
         return Err(ContractError::RecoverToSelf);
     }
+    let mut deps = deps;
     let plan = ledger::apply(
-        deps,
+        deps.branch(),
         &env,
         Movement::Recover {
             lost: &lost_addr,
             to: &new_addr,
         },
     )?;
+    RECOVERED.save(deps.storage, &lost_addr, &new_addr)?;
     let (amount, frozen) = plan.recovered;
     Ok(Response::new()
         .add_event(events::recovered(

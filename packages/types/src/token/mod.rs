@@ -14,6 +14,11 @@ pub const MAX_REFERENCE_LEN: usize = 64;
 pub const TRAVEL_RULE_REF_LEN: usize = 32;
 /// Shortest settle period the owner may set for channels (one hour).
 pub const MIN_SETTLE_SECONDS: u64 = 3_600;
+/// Longest settle period the owner may set (30 days).
+pub const MAX_SETTLE_SECONDS: u64 = 30 * 86_400;
+/// Longest a channel may run from now, at open or by an extension (10 years): deadlines
+/// must stay far from the end of the timestamp range, since pauses move them later.
+pub const MAX_CHANNEL_SECONDS: u64 = 10 * 365 * 86_400;
 /// Settle period of a new token (one day).
 pub const DEFAULT_SETTLE_SECONDS: u64 = 86_400;
 /// Maximum channels in one `ClaimMany`.

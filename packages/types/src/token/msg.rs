@@ -291,28 +291,38 @@ pub struct Channel {
     /// The travel-rule reference given at open, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel_rule_ref: Option<HexBinary>,
-    /// The token's pause clock (seconds paused in total) when the deadlines above were last
-    /// moved: `expires_at` and `closing_at` move later by every second the token is paused,
-    /// so that a pause never eats the payee's time to claim or the channel's life.
+    /// The channel's stop clock when the deadlines above were last moved: seconds the token
+    /// has been paused plus seconds the payer has been frozen by the issuer. `expires_at`
+    /// and `closing_at` move later by every second of either, so that neither a pause nor a
+    /// freeze of the payer eats the payee's time to claim or the channel's life.
     #[serde(default, skip_serializing_if = "is_zero")]
-    pub pause_mark: u64,
+    pub stop_mark: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// `t` plus `seconds`, saturating at the end of the timestamp range.
+fn later_by(t: Timestamp, seconds: u64) -> Timestamp {
+    Timestamp::from_nanos(
+        t.nanos()
+            .saturating_add(seconds.saturating_mul(1_000_000_000)),
+    )
+}
+
 impl Channel {
-    /// Moves the deadlines by the time the token spent paused since they were last moved
-    /// (`pause_clock`: the token's total paused seconds, the current pause included).
-    pub fn catch_up(&mut self, pause_clock: u64) {
-        let paused = pause_clock.saturating_sub(self.pause_mark);
-        if paused == 0 {
+    /// Moves the deadlines by the stop time since they were last moved (`stop_clock`: the
+    /// token's paused seconds plus the payer's frozen seconds, current stops included).
+    /// Saturates at the end of the timestamp range rather than overflow.
+    pub fn catch_up(&mut self, stop_clock: u64) {
+        let stopped = stop_clock.saturating_sub(self.stop_mark);
+        if stopped == 0 {
             return;
         }
-        self.expires_at = self.expires_at.plus_seconds(paused);
-        self.closing_at = self.closing_at.map(|t| t.plus_seconds(paused));
-        self.pause_mark = pause_clock;
+        self.expires_at = later_by(self.expires_at, stopped);
+        self.closing_at = self.closing_at.map(|t| later_by(t, stopped));
+        self.stop_mark = stop_clock;
     }
 }
 
