@@ -1,5 +1,6 @@
 //! The workspace's one integration-test binary.
 
+mod docs;
 mod escrow;
 mod registry;
 mod token;
