@@ -74,6 +74,11 @@ fn accounts_are_stored_as_short_arrays() {
         (true, 0, 0)
     );
     assert!(from_json::<Account>(b"\"1000\"").is_err());
+    let err = from_json::<Account>(b"[]").unwrap_err().to_string();
+    assert!(
+        err.contains("an array of 1 to 7 unsigned integers"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -138,6 +143,21 @@ fn instantiate_validates_like_cw20_base() {
         cw2::get_contract_version(&deps.storage).unwrap().contract,
         CONTRACT_NAME
     );
+}
+
+#[test]
+fn the_config_read_by_every_transfer_stays_short() {
+    let mut deps = mock_dependencies();
+    instantiate(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&addr("creator"), &[]),
+        msg(&[]),
+    )
+    .unwrap();
+    // No pause clock on the wire until the token has been paused.
+    let raw = cosmwasm_std::Storage::get(&deps.storage, b"c").unwrap();
+    assert!(!String::from_utf8(raw).unwrap().contains("\"s\""));
 }
 
 #[test]

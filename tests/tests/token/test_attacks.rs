@@ -851,3 +851,95 @@ fn every_refusal_carries_a_parseable_code() {
     let dry = s.can_transfer(&alice, &bob, 5_000).verdict.denial.unwrap();
     assert_eq!(dry.code.as_str(), tag.code);
 }
+
+// ---- boundaries found by cargo-mutants ----
+
+#[test]
+fn the_settle_period_may_be_exactly_its_maximum() {
+    let mut s = channel_suite();
+    let owner = s.owner.clone();
+    let max = farthing_types::token::MAX_SETTLE_SECONDS;
+    s.execute_token(&owner, &ExecuteMsg::SetSettlePeriod { seconds: max })
+        .unwrap();
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&owner, &ExecuteMsg::SetSettlePeriod { seconds: max + 1 }),
+        ContractError::SettlePeriodTooLong { max },
+    );
+    let id = open(&mut s, "reader", "publisher", 100, 60 * DAY);
+    exec(&mut s, "reader", &ExecuteMsg::StartClose { channel: id }).unwrap();
+    assert_eq!(channel(&s, id).closing_at, Some(s.now().plus_seconds(max)));
+}
+
+#[test]
+fn a_recovered_payers_channel_keeps_its_deadlines_and_the_new_wallet_closes_it() {
+    let mut s = SuiteBuilder::default()
+        .with_funded("reader", 2, "DE", 10_000)
+        .with_listed("reader_new", 2, "DE")
+        .with_listed("publisher", 2, "FR")
+        .build();
+    let id = open(&mut s, "reader", "publisher", 1_000, DAY);
+    let expires_at = channel(&s, id).expires_at;
+    let (lost, new) = (s.addr("reader"), s.addr("reader_new"));
+    exec(
+        &mut s,
+        "agent",
+        &ExecuteMsg::Recover {
+            lost: lost.to_string(),
+            new_address: new.to_string(),
+            reason: "lost_key".into(),
+        },
+    )
+    .unwrap();
+    // The recovery's freeze of the lost wallet stops nobody: its deadlines do not move.
+    s.advance_seconds(DAY);
+    assert_eq!(channel(&s, id).expires_at, expires_at);
+    // The lost key no longer acts for the channel; the new wallet does.
+    assert_token_rejected(
+        &mut s,
+        |s| s.execute_token(&lost, &ExecuteMsg::CloseChannel { channel: id }),
+        ContractError::NotChannelParty {
+            sender: lost.to_string(),
+            channel: id,
+        },
+    );
+    s.execute_token(&new, &ExecuteMsg::CloseChannel { channel: id })
+        .unwrap();
+    assert_eq!(s.balance(&new), 10_000);
+}
+
+#[test]
+fn a_channel_without_stops_carries_no_stop_mark_on_the_wire() {
+    let mut s = channel_suite();
+    let id = open(&mut s, "reader", "publisher", 100, DAY);
+    let raw: serde_json::Value = s.query_token(&QueryMsg::Channel { channel: id });
+    assert!(raw.get("stop_mark").is_none(), "{raw}");
+    assert!(raw.get("travel_rule_ref").is_none(), "{raw}");
+    pause(&mut s);
+    s.advance_seconds(10);
+    unpause(&mut s);
+    exec(&mut s, "reader", &ExecuteMsg::StartClose { channel: id }).unwrap();
+    let raw: serde_json::Value = s.query_token(&QueryMsg::Channel { channel: id });
+    assert_eq!(raw["stop_mark"], 10);
+}
+
+#[test]
+fn a_forged_voucher_is_refused_with_the_code_of_its_fault() {
+    let mut s = channel_suite();
+    let id = open(&mut s, "reader", "publisher", 100, DAY);
+    let publisher = s.addr("publisher");
+    let forged = voucher_signature(&s, id, &s.addr("reader"), 50);
+    let err = s
+        .execute_token(
+            &publisher,
+            &ExecuteMsg::Claim {
+                channel: id,
+                cumulative: u(50),
+                signature: forged,
+                close: None,
+            },
+        )
+        .unwrap_err();
+    let tag = farthing_types::errors::parse(&format!("{err:#}")).unwrap();
+    assert_eq!(tag.code, "bad_signature");
+}
