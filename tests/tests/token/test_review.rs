@@ -968,3 +968,35 @@ fn a_lock_to_a_frozen_payee_is_refused_with_the_registry_off() {
         },
     );
 }
+
+/// From cargo-mutants: the 0.2.0 migration starts the pause clock only for a token that is
+/// paused; an unpaused token's channels keep their deadlines.
+#[test]
+fn migrating_an_unpaused_token_starts_no_pause_clock() {
+    let mut s = channel_suite();
+    let id = open(&mut s, "reader", "publisher", 1_000, DAY);
+    let expires_at = channel(&s, id).expires_at;
+    let token = s.token.clone();
+    {
+        let old = format!(r#"{{"r":"{}","p":false}}"#, s.registry);
+        let mut storage = s.app.contract_storage_mut(&token);
+        storage.set(b"c", old.as_bytes());
+        cw2::set_contract_version(&mut *storage, "farthing-micropay-token", "0.1.0").unwrap();
+    }
+    let (owner, code) = (s.owner.clone(), s.token_code_id);
+    s.app
+        .migrate_contract(owner, token, &MigrateMsg {}, code)
+        .unwrap();
+    s.advance_seconds(HOUR);
+    assert_eq!(channel(&s, id).expires_at, expires_at);
+}
+
+/// The bounds the README documents.
+#[test]
+fn the_channel_bounds_are_thirty_days_and_ten_years() {
+    assert_eq!(farthing_types::token::MAX_SETTLE_SECONDS, 30 * 24 * 3_600);
+    assert_eq!(
+        farthing_types::token::MAX_CHANNEL_SECONDS,
+        3_650 * 24 * 3_600
+    );
+}
