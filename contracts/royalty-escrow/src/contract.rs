@@ -3,13 +3,14 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response,
+    from_json, to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Reply, Response,
 };
 use farthing_types::escrow::{
     AssetInfo, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg, MIN_DISPUTE_TIMEOUT,
 };
 
 use crate::execute::{admin, deals, royalty};
+use crate::payout;
 use crate::state::{Config, ACCEPTED_CW20, CONFIG};
 use crate::{query, ContractError, ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
 
@@ -52,8 +53,36 @@ fn native(info: &MessageInfo) -> ContractResult<(AssetInfo, cosmwasm_std::Uint12
     Ok((AssetInfo::Native { denom: coin.denom }, coin.amount))
 }
 
+/// Whether `msg` takes native funds: only the native deposit and payment messages do.
+/// Every other message refuses attached coins (they would belong to nothing).
+fn takes_funds(msg: &ExecuteMsg) -> bool {
+    match msg {
+        ExecuteMsg::CreateDeal(_) | ExecuteMsg::TopUp { .. } | ExecuteMsg::Pay { .. } => true,
+        ExecuteMsg::Receive(_)
+        | ExecuteMsg::Release { .. }
+        | ExecuteMsg::Refund { .. }
+        | ExecuteMsg::OpenDispute { .. }
+        | ExecuteMsg::Resolve { .. }
+        | ExecuteMsg::ProposeSettlement { .. }
+        | ExecuteMsg::AcceptSettlement { .. }
+        | ExecuteMsg::ExpireDispute { .. }
+        | ExecuteMsg::RegisterWork(_)
+        | ExecuteMsg::UpdateSplit { .. }
+        | ExecuteMsg::Claim { .. }
+        | ExecuteMsg::ClaimHeld { .. }
+        | ExecuteMsg::ResolveHeld { .. }
+        | ExecuteMsg::AllowToken { .. }
+        | ExecuteMsg::DisallowToken { .. }
+        | ExecuteMsg::SetRegistry { .. }
+        | ExecuteMsg::UpdateOwnership(_) => false,
+    }
+}
+
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> ContractResult {
+    if !takes_funds(&msg) {
+        cw_utils::nonpayable(&info)?;
+    }
     match msg {
         ExecuteMsg::Receive(wrapper) => {
             // A fake token must not be able to open or fund anything.
@@ -71,10 +100,10 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                     deals::create(deps, env, sender, asset, wrapper.amount, terms)
                 }
                 ReceiveMsg::TopUp { deal_id } => {
-                    deals::top_up(deps, sender, deal_id, asset, wrapper.amount)
+                    deals::top_up(deps, env, sender, deal_id, asset, wrapper.amount)
                 }
                 ReceiveMsg::Pay { work_id } => {
-                    royalty::pay(deps, sender, work_id, asset, wrapper.amount)
+                    royalty::pay(deps, env, sender, work_id, asset, wrapper.amount)
                 }
             }
         }
@@ -84,7 +113,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         }
         ExecuteMsg::TopUp { deal_id } => {
             let (asset, amount) = native(&info)?;
-            deals::top_up(deps, info.sender, deal_id, asset, amount)
+            deals::top_up(deps, env, info.sender, deal_id, asset, amount)
         }
         ExecuteMsg::Release { deal_id, milestone } => {
             deals::release(deps, env, info.sender, deal_id, milestone)
@@ -108,7 +137,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         } => royalty::update_split(deps, info.sender, work_id, recipients),
         ExecuteMsg::Pay { work_id } => {
             let (asset, amount) = native(&info)?;
-            royalty::pay(deps, info.sender, work_id, asset, amount)
+            royalty::pay(deps, env, info.sender, work_id, asset, amount)
         }
         ExecuteMsg::Claim {
             work_id,
@@ -126,6 +155,15 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::DisallowToken { address } => admin::set_token(deps, info, address, false),
         ExecuteMsg::SetRegistry { registry } => admin::set_registry(deps, info, registry),
         ExecuteMsg::UpdateOwnership(action) => admin::update_ownership(deps, env, info, action),
+    }
+}
+
+/// Replies to push payouts the asset refused (sent `reply_on_error`): they are held.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult {
+    match msg.id {
+        payout::PAYOUT_REPLY_ID => payout::on_reply(deps, env, msg),
+        id => Err(ContractError::UnknownReply { id }),
     }
 }
 

@@ -121,6 +121,9 @@ pub enum ContractError {
     #[error("the dispute timeout must be at least {min} seconds")]
     DisputeTimeoutTooShort { min: u64 },
 
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
     #[error("reason code {reason:?} is invalid: use 1 to 64 characters of A-Z a-z 0-9 _ . : -")]
     InvalidReason { reason: String },
 }

@@ -2,6 +2,7 @@
 
 mod test_admin;
 mod test_deals;
+mod test_hardening;
 mod test_royalty;
 
 use cosmwasm_std::{to_json_binary, Addr, Coin, Uint128};
@@ -9,7 +10,7 @@ use cw_multi_test::AppResponse;
 use farthing_royalty_escrow::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::escrow::{
-    AssetInfo, Deal, DealTerms, DealsResponse, ExecuteMsg, QueryMsg, ReceiveMsg,
+    AssetInfo, Deal, DealTerms, DealsResponse, ExecuteMsg, HeldResponse, QueryMsg, ReceiveMsg,
 };
 use farthing_types::token::ExecuteMsg as TokenMsg;
 
@@ -87,23 +88,52 @@ pub fn token_asset(s: &Suite) -> AssetInfo {
     }
 }
 
+/// The native asset of the tests.
+pub fn native_asset() -> AssetInfo {
+    AssetInfo::Native {
+        denom: DENOM.into(),
+    }
+}
+
+/// Everything held for `who` (first page), as (asset, amount).
+pub fn held(s: &Suite, who: &Addr) -> Vec<(AssetInfo, u128)> {
+    let r: HeldResponse = s.query_escrow(&QueryMsg::Held {
+        address: who.to_string(),
+    });
+    r.held.into_iter().map(|(a, n)| (a, n.u128())).collect()
+}
+
+/// Accounts whose balances and held payouts a rejection must not change.
+pub const WATCHED: [&str; 5] = ["payer", "payee", "arbiter", "anyone", "owner"];
+
 /// Everything a rejected escrow message must leave as it was.
 #[derive(Debug, PartialEq)]
 pub struct EscrowState {
     deals: Vec<Deal>,
     escrow_tokens: u128,
     escrow_native: u128,
-    payer_tokens: u128,
-    payee_tokens: u128,
+    /// (tokens, native, held) of each watched account.
+    accounts: Vec<(String, u128, u128, Vec<(AssetInfo, u128)>)>,
 }
 
 pub fn state(s: &Suite) -> EscrowState {
+    let token = !s.token.as_str().is_empty();
     EscrowState {
         deals: all_deals(s),
-        escrow_tokens: s.balance(&s.escrow),
+        escrow_tokens: if token { s.balance(&s.escrow) } else { 0 },
         escrow_native: s.native_balance(&s.escrow, DENOM),
-        payer_tokens: s.balance(&s.addr("payer")),
-        payee_tokens: s.balance(&s.addr("payee")),
+        accounts: WATCHED
+            .iter()
+            .map(|n| {
+                let a = s.addr(n);
+                (
+                    n.to_string(),
+                    if token { s.balance(&a) } else { 0 },
+                    s.native_balance(&a, DENOM),
+                    held(s, &a),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -130,4 +160,66 @@ pub fn event_attr(resp: &AppResponse, ty: &str, key: &str) -> Option<String> {
 
 pub fn addr(s: &Suite, n: &str) -> Addr {
     s.addr(n)
+}
+
+/// Every `escrow_payout_held` event of a response as (to, asset, amount, code).
+pub fn holds(resp: &AppResponse) -> Vec<(String, String, String, String)> {
+    farthing_testing::wasm_events(resp, "escrow_payout_held")
+        .into_iter()
+        .map(|e| {
+            let get = |k: &str| {
+                e.attributes
+                    .iter()
+                    .find(|a| a.key == k)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default()
+            };
+            (get("to"), get("asset"), get("amount"), get("code"))
+        })
+        .collect()
+}
+
+/// The token's issuer roles: "freezer" freezes/unfreezes `who`, "pauser" pauses/unpauses.
+pub fn freeze(s: &mut Suite, who: &Addr, frozen: bool) {
+    let freezer = s.addr("freezer");
+    let (address, reason) = (who.to_string(), "court_order".to_string());
+    let msg = if frozen {
+        TokenMsg::Freeze { address, reason }
+    } else {
+        TokenMsg::Unfreeze { address, reason }
+    };
+    s.execute_token(&freezer, &msg).unwrap();
+}
+
+pub fn pause(s: &mut Suite, paused: bool) {
+    let pauser = s.addr("pauser");
+    let reason = "incident_42".to_string();
+    let msg = if paused {
+        TokenMsg::Pause { reason }
+    } else {
+        TokenMsg::Unpause { reason }
+    };
+    s.execute_token(&pauser, &msg).unwrap();
+}
+
+/// Calls the escrow's cw20 `Receive` as if the (accepted) token sent it: tests the escrow's
+/// own checks independently of the token's gate, and exposes the escrow's response `data`.
+pub fn receive_as_token(
+    s: &mut Suite,
+    from: &str,
+    amount: u128,
+    msg: &ReceiveMsg,
+) -> anyhow::Result<AppResponse> {
+    use cw_multi_test::Executor;
+    let (token, escrow, sender) = (s.token.clone(), s.escrow.clone(), s.addr(from));
+    s.app.execute_contract(
+        token,
+        escrow,
+        &ExecuteMsg::Receive(cw20::Cw20ReceiveMsg {
+            sender: sender.to_string(),
+            amount: Uint128::new(amount),
+            msg: to_json_binary(msg)?,
+        }),
+        &[],
+    )
 }

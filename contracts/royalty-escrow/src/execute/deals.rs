@@ -55,6 +55,7 @@ pub fn create(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
+    payout::screen_funder(deps.as_ref(), &env, &payer)?;
     let payee = deps.api.addr_validate(&terms.payee)?;
     let arbiter = terms
         .arbiter
@@ -130,6 +131,7 @@ pub fn create(
 
 pub fn top_up(
     deps: DepsMut,
+    env: Env,
     sender: Addr,
     deal_id: u64,
     asset: AssetInfo,
@@ -151,6 +153,7 @@ pub fn top_up(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
+    payout::screen_funder(deps.as_ref(), &env, &sender)?;
     if deal.milestones.len() >= MAX_MILESTONES {
         return Err(ContractError::TooManyMilestones {
             count: deal.milestones.len() + 1,
@@ -162,8 +165,9 @@ pub fn top_up(
         amount,
         released: false,
     });
+    let resp = void_proposal(&mut deal, &sender, Response::new());
     deals().save(deps.storage, deal_id, &deal)?;
-    Ok(Response::new()
+    Ok(resp
         .add_event(events::deal(
             "topped_up",
             deal_id,
@@ -174,6 +178,21 @@ pub fn top_up(
         .add_attribute("action", "top_up")
         .add_attribute("sender", sender)
         .add_attribute("amount", amount))
+}
+
+/// A standing settlement proposal splits what the deal held when it was made; a release or
+/// a top-up changes that, so the proposal becomes void (`escrow_settlement_voided`).
+fn void_proposal(deal: &mut Deal, by: &Addr, resp: Response) -> Response {
+    match deal.proposal.take() {
+        Some(_) => resp.add_event(events::deal(
+            "settlement_voided",
+            deal.id,
+            by,
+            Uint128::zero(),
+            Uint128::zero(),
+        )),
+        None => resp,
+    }
 }
 
 /// Pays out a split of what the deal still holds and closes it.
@@ -262,10 +281,10 @@ pub fn release(
     deal.to_payee = deal.to_payee.checked_add(amount)?;
     if deal.milestones.iter().all(|m| m.released) {
         deal.status = DealStatus::Closed;
-        deal.proposal = None;
     }
+    let resp = void_proposal(&mut deal, &sender, Response::new());
     deals().save(deps.storage, deal_id, &deal)?;
-    let resp = Response::new()
+    let resp = resp
         .add_event(events::deal(
             "released",
             deal_id,

@@ -130,6 +130,7 @@ pub fn update_split(
 
 pub fn pay(
     deps: DepsMut,
+    env: Env,
     payer: Addr,
     work_id: u64,
     asset: AssetInfo,
@@ -145,6 +146,7 @@ pub fn pay(
             asset: asset.to_string(),
         });
     }
+    payout::screen_funder(deps.as_ref(), &env, &payer)?;
     let key = asset.key();
     REVENUE.update(
         deps.storage,
