@@ -183,7 +183,14 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             asset,
             address,
         } => to_json_binary(&query::claimable(deps, work_id, epoch, asset, address)?),
-        QueryMsg::Held { address } => to_json_binary(&query::held(deps, address)?),
+        QueryMsg::Held {
+            address,
+            start_after,
+            limit,
+        } => to_json_binary(&query::held(deps, address, start_after, limit)?),
+        QueryMsg::AcceptedTokens { start_after, limit } => {
+            to_json_binary(&query::accepted_tokens(deps, start_after, limit)?)
+        }
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?;

@@ -121,6 +121,9 @@ pub enum ContractError {
     #[error("the dispute timeout must be at least {min} seconds")]
     DisputeTimeoutTooShort { min: u64 },
 
+    #[error("held funds of {address} are not for the owner to resolve ({reason}): only a revoked or jurisdiction-blocked address's are; the address claims them itself")]
+    HeldNotResolvable { address: String, reason: String },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

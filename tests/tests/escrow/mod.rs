@@ -65,13 +65,21 @@ pub fn create_native_deal(s: &mut Suite, amount: u128, terms: DealTerms) -> anyh
     Ok(last_deal(s).id)
 }
 
+/// Every deal, in id order (pages through the query).
 pub fn all_deals(s: &Suite) -> Vec<Deal> {
-    let r: DealsResponse = s.query_escrow(&QueryMsg::Deals {
-        by: None,
-        start_after: None,
-        limit: Some(30),
-    });
-    r.deals
+    let mut all: Vec<Deal> = vec![];
+    for _ in 0..100 {
+        let r: DealsResponse = s.query_escrow(&QueryMsg::Deals {
+            by: None,
+            start_after: all.last().map(|d| d.id),
+            limit: Some(30),
+        });
+        if r.deals.is_empty() {
+            return all;
+        }
+        all.extend(r.deals);
+    }
+    panic!("the Deals query does not page")
 }
 
 pub fn last_deal(s: &Suite) -> Deal {
@@ -95,12 +103,38 @@ pub fn native_asset() -> AssetInfo {
     }
 }
 
-/// Everything held for `who` (first page), as (asset, amount).
-pub fn held(s: &Suite, who: &Addr) -> Vec<(AssetInfo, u128)> {
+/// One page of what is held for `who`.
+pub fn held_page(
+    s: &Suite,
+    who: &Addr,
+    start_after: Option<AssetInfo>,
+    limit: Option<u32>,
+) -> Vec<(AssetInfo, u128)> {
     let r: HeldResponse = s.query_escrow(&QueryMsg::Held {
         address: who.to_string(),
+        start_after,
+        limit,
     });
-    r.held.into_iter().map(|(a, n)| (a, n.u128())).collect()
+    r.held
+        .into_iter()
+        .map(|h| (h.asset, h.amount.u128()))
+        .collect()
+}
+
+/// Everything held for `who` (pages through the query), as (asset, amount).
+pub fn held(s: &Suite, who: &Addr) -> Vec<(AssetInfo, u128)> {
+    let mut all: Vec<(AssetInfo, u128)> = vec![];
+    for _ in 0..100 {
+        let page = held_page(s, who, all.last().map(|(a, _)| a.clone()), Some(30));
+        if page.is_empty() {
+            return all;
+        }
+        all.extend(page);
+    }
+    panic!(
+        "the Held query does not page: {} entries after 100 pages",
+        all.len()
+    )
 }
 
 /// Accounts whose balances and held payouts a rejection must not change.

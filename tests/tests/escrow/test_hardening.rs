@@ -532,3 +532,223 @@ fn a_settlement_offer_is_void_after_a_top_up() {
         ContractError::NoProposal { deal_id: id },
     );
 }
+
+// ---------------------------------------------------------------- property 10
+
+fn resolve_msg(s: &Suite, from: &str, to: &str, asset: AssetInfo) -> ExecuteMsg {
+    ExecuteMsg::ResolveHeld {
+        address: s.addr(from).to_string(),
+        asset,
+        to: s.addr(to).to_string(),
+        reason: "court_order_9".into(),
+    }
+}
+
+fn not_resolvable(s: &Suite, who: &str, reason: &str) -> ContractError {
+    ContractError::HeldNotResolvable {
+        address: s.addr(who).to_string(),
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn the_owner_resolves_held_funds_only_of_a_revoked_or_blocked_address() {
+    let mut s = suite();
+    let (officer, owner, payee) = (s.officer.clone(), s.owner.clone(), addr(&s, "payee"));
+    let t = terms(&s, &[100, 200], false, 86_400);
+    let id = create_native_deal(&mut s, 300, t).unwrap();
+    s.set_status(&officer, &[&payee], KycStatus::Suspended, "kyc_lapsed")
+        .unwrap();
+    release(&mut s, "payer", id, Some(0));
+    assert_eq!(held(&s, &payee), vec![(native_asset(), 100)]);
+
+    // Suspended: the payout stays the payee's.
+    let msg = resolve_msg(&s, "payee", "arbiter", native_asset());
+    let expected = not_resolvable(&s, "payee", "suspended");
+    assert_escrow_rejected(&mut s, |s| s.execute_escrow(&owner, &msg, &[]), expected);
+    // Expired.
+    let now = s.now();
+    let mut rec = kyc_input(&payee, 3, "FR", now);
+    rec.expires_at = now.plus_seconds(5);
+    s.upsert(&officer, vec![rec]).unwrap();
+    s.advance_seconds(5);
+    let expected = not_resolvable(&s, "payee", "expired");
+    assert_escrow_rejected(&mut s, |s| s.execute_escrow(&owner, &msg, &[]), expected);
+    // Not listed.
+    s.remove_records(&officer, &[&payee], "offboarded").unwrap();
+    let expected = not_resolvable(&s, "payee", "not_listed");
+    assert_escrow_rejected(&mut s, |s| s.execute_escrow(&owner, &msg, &[]), expected);
+    // Compliant.
+    let now = s.now();
+    s.upsert(&officer, vec![kyc_input(&payee, 3, "FR", now)])
+        .unwrap();
+    let expected = not_resolvable(&s, "payee", "compliant");
+    assert_escrow_rejected(&mut s, |s| s.execute_escrow(&owner, &msg, &[]), expected);
+    // A compliant payee's payout held because the token refused it: the same.
+    let t = terms(&s, &[], false, 86_400);
+    let cw20_id = create_cw20_deal(&mut s, 50, t).unwrap();
+    freeze(&mut s, &payee, true);
+    release(&mut s, "payer", cw20_id, None);
+    let msg20 = resolve_msg(&s, "payee", "arbiter", token_asset(&s));
+    let expected = not_resolvable(&s, "payee", "compliant");
+    assert_escrow_rejected(&mut s, |s| s.execute_escrow(&owner, &msg20, &[]), expected);
+    freeze(&mut s, &payee, false);
+    let asset = token_asset(&s);
+    claim_held(&mut s, "payee", asset).unwrap();
+    assert_eq!(s.balance(&payee), 50);
+
+    // Revoked: the owner's compliance process may redirect it.
+    s.set_status(&officer, &[&payee], KycStatus::Revoked, "sanctions_hit")
+        .unwrap();
+    s.execute_escrow(&owner, &msg, &[]).unwrap();
+    assert_eq!(s.native_balance(&addr(&s, "arbiter"), DENOM), 100);
+    assert_eq!(held(&s, &payee), vec![]);
+
+    // Jurisdiction blocked: the same.
+    s.set_status(&officer, &[&payee], KycStatus::Active, "cleared")
+        .unwrap();
+    s.update_policy(
+        &owner,
+        Policy {
+            blocked_jurisdictions: vec!["FR".into()],
+            ..Policy::default()
+        },
+    )
+    .unwrap();
+    release(&mut s, "payer", id, None);
+    assert_eq!(held(&s, &payee), vec![(native_asset(), 200)]);
+    s.execute_escrow(&owner, &msg, &[]).unwrap();
+    assert_eq!(s.native_balance(&addr(&s, "arbiter"), DENOM), 300);
+}
+
+// ---------------------------------------------------------------- property 13
+
+#[test]
+fn held_payouts_and_accepted_tokens_are_paginated() {
+    let mut s = suite();
+    let (officer, owner, payer, payee) = (
+        s.officer.clone(),
+        s.owner.clone(),
+        addr(&s, "payer"),
+        addr(&s, "payee"),
+    );
+    s.set_status(&officer, &[&payee], KycStatus::Suspended, "kyc_lapsed")
+        .unwrap();
+    let denoms: Vec<String> = (0..31).map(|i| format!("d{i:02}")).collect();
+    for d in &denoms {
+        s.fund_native(&payer, 10, d);
+        let t = terms(&s, &[], false, 86_400);
+        s.execute_escrow(&payer, &ExecuteMsg::CreateDeal(t), &[Coin::new(7u128, d)])
+            .unwrap();
+        let id = last_deal(&s).id;
+        release(&mut s, "payer", id, None);
+    }
+    let t = terms(&s, &[], false, 86_400);
+    let id = create_cw20_deal(&mut s, 9, t).unwrap();
+    release(&mut s, "payer", id, None);
+
+    let native = |d: &str| AssetInfo::Native { denom: d.into() };
+    let mut all: Vec<(AssetInfo, u128)> = vec![(token_asset(&s), 9)];
+    all.extend(denoms.iter().map(|d| (native(d), 7)));
+    assert_eq!(held_page(&s, &payee, None, None), all[..10].to_vec());
+    assert_eq!(held_page(&s, &payee, None, Some(100)), all[..30].to_vec());
+    assert_eq!(
+        held_page(&s, &payee, Some(all[29].0.clone()), Some(100)),
+        all[30..].to_vec()
+    );
+    assert_eq!(
+        held_page(&s, &payee, Some(token_asset(&s)), Some(2)),
+        all[1..3].to_vec()
+    );
+    assert_eq!(held(&s, &payee), all);
+
+    let mut tokens = vec![s.token.clone()];
+    for i in 0..31 {
+        let t = s.addr(&format!("token{i}"));
+        s.execute_escrow(
+            &owner,
+            &ExecuteMsg::AllowToken {
+                address: t.to_string(),
+            },
+            &[],
+        )
+        .unwrap();
+        tokens.push(t);
+    }
+    tokens.sort();
+    let page = |s: &Suite, start_after: Option<&cosmwasm_std::Addr>, limit| {
+        let r: farthing_types::escrow::AcceptedTokensResponse =
+            s.query_escrow(&QueryMsg::AcceptedTokens {
+                start_after: start_after.map(|a| a.to_string()),
+                limit,
+            });
+        r.tokens
+    };
+    assert_eq!(page(&s, None, None), tokens[..10].to_vec());
+    assert_eq!(page(&s, None, Some(1_000)), tokens[..30].to_vec());
+    assert_eq!(page(&s, Some(&tokens[29]), None), tokens[30..].to_vec());
+}
+
+// ---------------------------------------------------------------- property 15
+
+#[test]
+fn created_ids_come_back_in_the_response_data() {
+    use cosmwasm_std::to_json_binary;
+    use farthing_types::escrow::{CreateDealResponse, RegisterWorkResponse};
+    let mut s = suite();
+    let payer = addr(&s, "payer");
+    let t = terms(&s, &[], false, 86_400);
+    let resp = s
+        .execute_escrow(
+            &payer,
+            &ExecuteMsg::CreateDeal(t),
+            &[Coin::new(10u128, DENOM)],
+        )
+        .unwrap();
+    assert_eq!(
+        resp.data,
+        Some(to_json_binary(&CreateDealResponse { deal_id: 1 }).unwrap())
+    );
+    let t = terms(&s, &[], false, 86_400);
+    let resp = receive_as_token(&mut s, "payer", 10, &ReceiveMsg::CreateDeal(t)).unwrap();
+    assert_eq!(
+        resp.data,
+        Some(to_json_binary(&CreateDealResponse { deal_id: 2 }).unwrap())
+    );
+    // Through the token's `Send`, the escrow's data is not forwarded (as in cw20-base):
+    // a caller reads the id from the `escrow_deal_created` event.
+    let t = terms(&s, &[], false, 86_400);
+    let resp = s
+        .execute_token(
+            &payer,
+            &farthing_types::token::ExecuteMsg::Send {
+                contract: s.escrow.to_string(),
+                amount: u(10),
+                msg: to_json_binary(&ReceiveMsg::CreateDeal(t)).unwrap(),
+            },
+        )
+        .unwrap();
+    assert_eq!(resp.data, None);
+    assert_eq!(
+        event_attr(&resp, "escrow_deal_created", "deal_id").as_deref(),
+        Some("3")
+    );
+    let payee = addr(&s, "payee");
+    let resp = exec(
+        &mut s,
+        "payee",
+        ExecuteMsg::RegisterWork(WorkTerms {
+            name: "song".into(),
+            recipients: vec![Share {
+                address: payee.to_string(),
+                bps: 10_000,
+            }],
+            accepted: vec![native_asset()],
+        }),
+    )
+    .unwrap();
+    assert_eq!(
+        resp.data,
+        Some(to_json_binary(&RegisterWorkResponse { work_id: 1 }).unwrap())
+    );
+}

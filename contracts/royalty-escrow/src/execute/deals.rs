@@ -2,9 +2,10 @@
 //! after expiry (by anyone); a disputed deal is resolved by the arbiter, settled, or refunded
 //! at the dispute deadline (by anyone); a closed deal holds nothing.
 
-use cosmwasm_std::{Addr, DepsMut, Env, Response, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    events, AssetInfo, Deal, DealStatus, DealTerms, Milestone, Settlement, MAX_MILESTONES,
+    events, AssetInfo, CreateDealResponse, Deal, DealStatus, DealTerms, Milestone, Settlement,
+    MAX_MILESTONES,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -117,6 +118,7 @@ pub fn create(
     };
     deals().save(deps.storage, id, &deal)?;
     Ok(Response::new()
+        .set_data(to_json_binary(&CreateDealResponse { deal_id: id })?)
         .add_event(events::deal_created(
             id,
             &deal.payer,

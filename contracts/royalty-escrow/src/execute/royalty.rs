@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use cosmwasm_std::{Addr, Deps, DepsMut, Env, Response, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Deps, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    entitlement, events, AssetInfo, Share, SplitShare, Work, WorkTerms, MAX_RECIPIENTS,
-    MAX_WORK_NAME, TOTAL_BPS,
+    entitlement, events, AssetInfo, RegisterWorkResponse, Share, SplitShare, Work, WorkTerms,
+    MAX_RECIPIENTS, MAX_WORK_NAME, TOTAL_BPS,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -82,6 +82,7 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
     WORKS.save(deps.storage, id, &work)?;
     SPLITS.save(deps.storage, (id, 0), &recipients)?;
     Ok(Response::new()
+        .set_data(to_json_binary(&RegisterWorkResponse { work_id: id })?)
         .add_event(events::work(
             "work_registered",
             id,
