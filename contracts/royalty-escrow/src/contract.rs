@@ -130,11 +130,11 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::ExpireDispute { deal_id } => {
             deals::expire_dispute(deps, env, info.sender, deal_id)
         }
-        ExecuteMsg::RegisterWork(terms) => royalty::register(deps, info.sender, terms),
+        ExecuteMsg::RegisterWork(terms) => royalty::register(deps, env, info.sender, terms),
         ExecuteMsg::UpdateSplit {
             work_id,
             recipients,
-        } => royalty::update_split(deps, info.sender, work_id, recipients),
+        } => royalty::update_split(deps, env, info.sender, work_id, recipients),
         ExecuteMsg::Pay { work_id } => {
             let (asset, amount) = native(&info)?;
             royalty::pay(deps, env, info.sender, work_id, asset, amount)

@@ -124,6 +124,12 @@ pub enum ContractError {
     #[error("held funds of {address} are not for the owner to resolve ({reason}): only a revoked or jurisdiction-blocked address's are; the address claims them itself")]
     HeldNotResolvable { address: String, reason: String },
 
+    #[error("the escrow contract {address} cannot be a deal party or a split recipient")]
+    ContractAsParty { address: String },
+
+    #[error("{count} accepted assets; a work accepts at most {max}")]
+    TooManyAssets { count: usize, max: usize },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

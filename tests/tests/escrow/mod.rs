@@ -140,14 +140,22 @@ pub fn held(s: &Suite, who: &Addr) -> Vec<(AssetInfo, u128)> {
 /// Accounts whose balances and held payouts a rejection must not change.
 pub const WATCHED: [&str; 5] = ["payer", "payee", "arbiter", "anyone", "owner"];
 
+/// Balances and held payouts of one watched account.
+#[derive(Debug, PartialEq)]
+pub struct AccountState {
+    name: String,
+    tokens: u128,
+    native: u128,
+    held: Vec<(AssetInfo, u128)>,
+}
+
 /// Everything a rejected escrow message must leave as it was.
 #[derive(Debug, PartialEq)]
 pub struct EscrowState {
     deals: Vec<Deal>,
     escrow_tokens: u128,
     escrow_native: u128,
-    /// (tokens, native, held) of each watched account.
-    accounts: Vec<(String, u128, u128, Vec<(AssetInfo, u128)>)>,
+    accounts: Vec<AccountState>,
 }
 
 pub fn state(s: &Suite) -> EscrowState {
@@ -160,12 +168,12 @@ pub fn state(s: &Suite) -> EscrowState {
             .iter()
             .map(|n| {
                 let a = s.addr(n);
-                (
-                    n.to_string(),
-                    if token { s.balance(&a) } else { 0 },
-                    s.native_balance(&a, DENOM),
-                    held(s, &a),
-                )
+                AccountState {
+                    name: n.to_string(),
+                    tokens: if token { s.balance(&a) } else { 0 },
+                    native: s.native_balance(&a, DENOM),
+                    held: held(s, &a),
+                }
             })
             .collect(),
     }

@@ -752,3 +752,156 @@ fn created_ids_come_back_in_the_response_data() {
         Some(to_json_binary(&RegisterWorkResponse { work_id: 1 }).unwrap())
     );
 }
+
+// ---------------------------------------------------------------- sweep
+
+#[test]
+fn sweep_an_escrow_suspended_by_the_registry_holds_push_payouts_instead_of_reverting() {
+    // The token refuses every transfer from a suspended escrow; deadlines keep running,
+    // so rulings, releases and refunds must still close deals.
+    let mut s = suite();
+    let (officer, escrow, asset) = (s.officer.clone(), s.escrow.clone(), token_asset(&s));
+    let t = terms(&s, &[], true, 1_000);
+    let ruled = create_cw20_deal(&mut s, 400, t).unwrap();
+    exec(&mut s, "payee", ExecuteMsg::OpenDispute { deal_id: ruled }).unwrap();
+    let t = terms(&s, &[], false, 1_000);
+    let refunded = create_cw20_deal(&mut s, 100, t).unwrap();
+    s.set_status(&officer, &[&escrow], KycStatus::Suspended, "review")
+        .unwrap();
+    let resp = exec(
+        &mut s,
+        "arbiter",
+        ExecuteMsg::Resolve {
+            deal_id: ruled,
+            to_payee: u(250),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        hold_list(&resp),
+        vec![
+            held_event(&s, "payee", &asset, 250, "transfer_refused"),
+            held_event(&s, "payer", &asset, 150, "transfer_refused"),
+        ]
+    );
+    s.advance_seconds(1_000);
+    exec(&mut s, "anyone", ExecuteMsg::Refund { deal_id: refunded }).unwrap();
+    assert_eq!(held(&s, &addr(&s, "payer")), vec![(asset.clone(), 250)]);
+    s.set_status(&officer, &[&escrow], KycStatus::Active, "cleared")
+        .unwrap();
+    claim_held(&mut s, "payee", asset.clone()).unwrap();
+    claim_held(&mut s, "payer", asset).unwrap();
+    assert_eq!(s.balance(&addr(&s, "payee")), 250);
+    assert_eq!(s.balance(&addr(&s, "payer")), 1_000_000 - 250);
+    assert_eq!(s.balance(&escrow), 0);
+}
+
+#[test]
+fn sweep_the_escrow_itself_can_be_neither_a_deal_party_nor_a_split_recipient() {
+    // Funds paid to the escrow's own address would belong to nobody, forever.
+    let mut s = suite();
+    let (payer, escrow) = (addr(&s, "payer"), s.escrow.clone());
+    let as_party = || ContractError::ContractAsParty {
+        address: escrow.to_string(),
+    };
+    let t = DealTerms {
+        payee: escrow.to_string(),
+        ..terms(&s, &[], false, 100)
+    };
+    assert_escrow_rejected(
+        &mut s,
+        |s| {
+            s.execute_escrow(
+                &payer,
+                &ExecuteMsg::CreateDeal(t),
+                &[Coin::new(10u128, DENOM)],
+            )
+        },
+        as_party(),
+    );
+    let t = DealTerms {
+        arbiter: Some(escrow.to_string()),
+        ..terms(&s, &[], false, 100)
+    };
+    assert_escrow_rejected(
+        &mut s,
+        |s| receive_as_token(s, "payer", 10, &ReceiveMsg::CreateDeal(t)),
+        as_party(),
+    );
+    let recipients = vec![
+        Share {
+            address: addr(&s, "payee").to_string(),
+            bps: 5_000,
+        },
+        Share {
+            address: escrow.to_string(),
+            bps: 5_000,
+        },
+    ];
+    let work = WorkTerms {
+        name: "song".into(),
+        recipients: recipients.clone(),
+        accepted: vec![native_asset()],
+    };
+    assert_escrow_rejected(
+        &mut s,
+        |s| exec(s, "payee", ExecuteMsg::RegisterWork(work)),
+        as_party(),
+    );
+    let work = WorkTerms {
+        name: "song".into(),
+        recipients: recipients[..1]
+            .iter()
+            .map(|r| Share {
+                bps: 10_000,
+                ..r.clone()
+            })
+            .collect(),
+        accepted: vec![native_asset()],
+    };
+    exec(&mut s, "payee", ExecuteMsg::RegisterWork(work)).unwrap();
+    assert_escrow_rejected(
+        &mut s,
+        |s| {
+            exec(
+                s,
+                "payee",
+                ExecuteMsg::UpdateSplit {
+                    work_id: 1,
+                    recipients,
+                },
+            )
+        },
+        as_party(),
+    );
+}
+
+#[test]
+fn sweep_a_work_accepts_a_bounded_number_of_assets() {
+    // The Work query reports revenue for every accepted asset: the list must be bounded.
+    let mut s = suite();
+    let payee = addr(&s, "payee");
+    let work = |n: usize| WorkTerms {
+        name: "song".into(),
+        recipients: vec![Share {
+            address: payee.to_string(),
+            bps: 10_000,
+        }],
+        accepted: (0..n)
+            .map(|i| AssetInfo::Native {
+                denom: format!("d{i}"),
+            })
+            .collect(),
+    };
+    let max = farthing_types::escrow::MAX_WORK_ASSETS;
+    let w = work(max + 1);
+    assert_escrow_rejected(
+        &mut s,
+        |s| exec(s, "payee", ExecuteMsg::RegisterWork(w)),
+        ContractError::TooManyAssets {
+            count: max + 1,
+            max,
+        },
+    );
+    exec(&mut s, "payee", ExecuteMsg::RegisterWork(work(max))).unwrap();
+}

@@ -6,14 +6,18 @@ use std::collections::BTreeSet;
 use cosmwasm_std::{to_json_binary, Addr, Deps, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
     entitlement, events, AssetInfo, RegisterWorkResponse, Share, SplitShare, Work, WorkTerms,
-    MAX_RECIPIENTS, MAX_WORK_NAME, TOTAL_BPS,
+    MAX_RECIPIENTS, MAX_WORK_ASSETS, MAX_WORK_NAME, TOTAL_BPS,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout;
 use crate::state::{ACCEPTED_CW20, CLAIMED, NEXT_WORK, REVENUE, SPLITS, WORKS};
 
-fn validate_split(deps: Deps, recipients: Vec<Share>) -> ContractResult<Vec<SplitShare>> {
+fn validate_split(
+    deps: Deps,
+    env: &Env,
+    recipients: Vec<Share>,
+) -> ContractResult<Vec<SplitShare>> {
     if recipients.is_empty() || recipients.len() > MAX_RECIPIENTS {
         return Err(ContractError::RecipientCount {
             count: recipients.len(),
@@ -25,6 +29,12 @@ fn validate_split(deps: Deps, recipients: Vec<Share>) -> ContractResult<Vec<Spli
     let mut out = Vec::with_capacity(recipients.len());
     for share in recipients {
         let address = deps.api.addr_validate(&share.address)?;
+        // A share paid to the escrow itself could never be claimed.
+        if address == env.contract.address {
+            return Err(ContractError::ContractAsParty {
+                address: share.address,
+            });
+        }
         if share.bps == 0 {
             return Err(ContractError::ZeroShare {
                 address: share.address,
@@ -53,12 +63,18 @@ fn load_work(deps: Deps, work_id: u64) -> ContractResult<Work> {
         .ok_or(ContractError::WorkNotFound { work_id })
 }
 
-pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult {
+pub fn register(deps: DepsMut, env: Env, owner: Addr, terms: WorkTerms) -> ContractResult {
     if terms.name.is_empty() || terms.name.len() > MAX_WORK_NAME {
         return Err(ContractError::InvalidName);
     }
     if terms.accepted.is_empty() {
         return Err(ContractError::NoAcceptedAsset);
+    }
+    if terms.accepted.len() > MAX_WORK_ASSETS {
+        return Err(ContractError::TooManyAssets {
+            count: terms.accepted.len(),
+            max: MAX_WORK_ASSETS,
+        });
     }
     for asset in &terms.accepted {
         if let AssetInfo::Cw20 { address } = asset {
@@ -69,7 +85,7 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
             }
         }
     }
-    let recipients = validate_split(deps.as_ref(), terms.recipients)?;
+    let recipients = validate_split(deps.as_ref(), &env, terms.recipients)?;
     let id = NEXT_WORK.may_load(deps.storage)?.unwrap_or_default() + 1;
     NEXT_WORK.save(deps.storage, &id)?;
     let work = Work {
@@ -97,6 +113,7 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
 
 pub fn update_split(
     deps: DepsMut,
+    env: Env,
     sender: Addr,
     work_id: u64,
     recipients: Vec<Share>,
@@ -107,7 +124,7 @@ pub fn update_split(
             cw_ownable::OwnershipError::NotOwner,
         ));
     }
-    let recipients = validate_split(deps.as_ref(), recipients)?;
+    let recipients = validate_split(deps.as_ref(), &env, recipients)?;
     work.epoch = work
         .epoch
         .checked_add(1)

@@ -44,6 +44,7 @@ pub struct InstantiateMsg {
 /// Terms of a new escrow deal; the deposit comes with the message.
 #[cw_serde]
 pub struct DealTerms {
+    /// Receives the releases. Not the payer, the arbiter, or the escrow contract itself.
     pub payee: String,
     /// May release and must rule on disputes. Without one, a dispute ends by agreement or,
     /// at its deadline, by a refund to the payer.
@@ -64,8 +65,10 @@ pub struct Share {
 pub struct WorkTerms {
     pub name: String,
     /// Basis points summing to 10,000; at most 50 recipients. The first recipient also
-    /// receives the rounding remainder of each closed split (see `Claim`).
+    /// receives the rounding remainder of each closed split (see `Claim`). The escrow
+    /// contract itself may not be a recipient.
     pub recipients: Vec<Share>,
+    /// Assets the work may be paid in: 1 to 10 (`MAX_WORK_ASSETS`).
     pub accepted: Vec<AssetInfo>,
 }
 
