@@ -10,7 +10,7 @@ use farthing_types::escrow::{
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout::{self, Kind};
-use crate::state::{deals, CONFIG, NEXT_DEAL};
+use crate::state::{deals, next_id, CONFIG, NEXT_DEAL};
 
 fn load(deps: &DepsMut, deal_id: u64) -> ContractResult<Deal> {
     deals()
@@ -104,8 +104,7 @@ pub fn create(
             deposit: amount,
         });
     }
-    let id = NEXT_DEAL.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_DEAL.save(deps.storage, &id)?;
+    let id = next_id(deps.storage, &NEXT_DEAL)?;
     let deal = Deal {
         id,
         payer,
@@ -168,7 +167,7 @@ pub fn top_up(
     payout::screen_funder(deps.as_ref(), &env, &sender)?;
     if deal.milestones.len() >= MAX_MILESTONES {
         return Err(ContractError::TooManyMilestones {
-            count: deal.milestones.len() + 1,
+            count: deal.milestones.len().saturating_add(1),
             max: MAX_MILESTONES,
         });
     }

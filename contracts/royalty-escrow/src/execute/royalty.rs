@@ -11,7 +11,7 @@ use farthing_types::escrow::{
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout;
-use crate::state::{ACCEPTED_CW20, CLAIMED, NEXT_WORK, REVENUE, SPLITS, WORKS};
+use crate::state::{next_id, ACCEPTED_CW20, CLAIMED, NEXT_WORK, REVENUE, SPLITS, WORKS};
 
 fn validate_split(
     deps: Deps,
@@ -45,7 +45,7 @@ fn validate_split(
                 address: share.address,
             });
         }
-        sum += u32::from(share.bps);
+        sum = sum.saturating_add(u32::from(share.bps));
         out.push(SplitShare {
             address,
             bps: share.bps,
@@ -86,8 +86,7 @@ pub fn register(deps: DepsMut, env: Env, owner: Addr, terms: WorkTerms) -> Contr
         }
     }
     let recipients = validate_split(deps.as_ref(), &env, terms.recipients)?;
-    let id = NEXT_WORK.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_WORK.save(deps.storage, &id)?;
+    let id = next_id(deps.storage, &NEXT_WORK)?;
     let work = Work {
         id,
         name: terms.name,
