@@ -1,6 +1,7 @@
 //! Registry + token + royalty/escrow on cw-multi-test.
 
 mod test_admin;
+mod test_boundaries;
 mod test_deals;
 mod test_hardening;
 mod test_royalty;

@@ -494,7 +494,11 @@ fn a_settlement_offer_is_void_after_a_release() {
         },
     )
     .unwrap();
-    release(&mut s, "payer", id, Some(0));
+    let resp = release(&mut s, "payer", id, Some(0));
+    assert_eq!(
+        event_attr(&resp, "escrow_settlement_voided", "deal_id").as_deref(),
+        Some("1")
+    );
     assert_eq!(deal(&s, id).proposal, None);
     assert_escrow_rejected(
         &mut s,
@@ -519,12 +523,17 @@ fn a_settlement_offer_is_void_after_a_top_up() {
     )
     .unwrap();
     let payer = addr(&s, "payer");
-    s.execute_escrow(
-        &payer,
-        &ExecuteMsg::TopUp { deal_id: id },
-        &[Coin::new(1_000u128, DENOM)],
-    )
-    .unwrap();
+    let resp = s
+        .execute_escrow(
+            &payer,
+            &ExecuteMsg::TopUp { deal_id: id },
+            &[Coin::new(1_000u128, DENOM)],
+        )
+        .unwrap();
+    assert_eq!(
+        event_attr(&resp, "escrow_settlement_voided", "by").as_deref(),
+        Some(payer.as_str())
+    );
     assert_eq!(deal(&s, id).proposal, None);
     assert_escrow_rejected(
         &mut s,
