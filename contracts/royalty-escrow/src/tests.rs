@@ -47,6 +47,19 @@ fn instantiate_refuses_a_too_short_dispute_window() {
     )
     .unwrap_err();
     assert_eq!(err, ContractError::DisputeTimeoutTooShort { min: 3_600 });
+    // Exactly the minimum is accepted.
+    instantiate(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&addr("owner"), &[]),
+        InstantiateMsg {
+            owner: None,
+            registry: None,
+            accepted_cw20: vec![],
+            dispute_timeout_seconds: 3_600,
+        },
+    )
+    .unwrap();
 }
 
 #[test]

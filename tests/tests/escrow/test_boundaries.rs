@@ -130,3 +130,82 @@ fn a_dispute_expires_exactly_at_its_deadline() {
     exec(&mut s, "anyone", ExecuteMsg::ExpireDispute { deal_id: id }).unwrap();
     assert_eq!(s.native_balance(&addr(&s, "payer"), DENOM), 1_000_000);
 }
+
+#[test]
+fn a_work_name_may_have_exactly_max_work_name_bytes() {
+    use farthing_types::escrow::{Share, WorkTerms, MAX_WORK_NAME};
+    let mut s = suite();
+    let payee = addr(&s, "payee");
+    let work = |len: usize| WorkTerms {
+        name: "n".repeat(len),
+        recipients: vec![Share {
+            address: payee.to_string(),
+            bps: 10_000,
+        }],
+        accepted: vec![native_asset()],
+    };
+    let long = work(MAX_WORK_NAME + 1);
+    assert_escrow_rejected(
+        &mut s,
+        |s| exec(s, "payee", ExecuteMsg::RegisterWork(long)),
+        ContractError::InvalidName,
+    );
+    exec(
+        &mut s,
+        "payee",
+        ExecuteMsg::RegisterWork(work(MAX_WORK_NAME)),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_escrow_owner_can_hand_over_ownership() {
+    let mut s = suite();
+    let (owner, arbiter) = (s.owner.clone(), addr(&s, "arbiter"));
+    s.execute_escrow(
+        &owner,
+        &ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+            new_owner: arbiter.to_string(),
+            expiry: None,
+        }),
+        &[],
+    )
+    .unwrap();
+    let resp = exec(
+        &mut s,
+        "arbiter",
+        ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership),
+    )
+    .unwrap();
+    assert_eq!(
+        event_attr_wasm(&resp, "owner").as_deref(),
+        Some(arbiter.as_str())
+    );
+    let ownership: cw_ownable::Ownership<cosmwasm_std::Addr> =
+        s.query_escrow(&farthing_types::escrow::QueryMsg::Ownership {});
+    assert_eq!(ownership.owner, Some(arbiter.clone()));
+    let token = addr(&s, "token9").to_string();
+    assert_escrow_rejected(
+        &mut s,
+        |s| {
+            s.execute_escrow(
+                &owner,
+                &ExecuteMsg::AllowToken {
+                    address: token.clone(),
+                },
+                &[],
+            )
+        },
+        ContractError::Ownership(cw_ownable::OwnershipError::NotOwner),
+    );
+    exec(&mut s, "arbiter", ExecuteMsg::AllowToken { address: token }).unwrap();
+}
+
+/// An attribute of the response's plain `wasm` event.
+fn event_attr_wasm(resp: &AppResponse, key: &str) -> Option<String> {
+    resp.events
+        .iter()
+        .find(|e| e.ty == "wasm")
+        .and_then(|e| e.attributes.iter().find(|a| a.key == key))
+        .map(|a| a.value.clone())
+}
