@@ -3,13 +3,14 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    from_json, to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response,
+    from_json, to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Reply, Response,
 };
 use farthing_types::escrow::{
     AssetInfo, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg, MIN_DISPUTE_TIMEOUT,
 };
 
 use crate::execute::{admin, deals, royalty};
+use crate::payout;
 use crate::state::{Config, ACCEPTED_CW20, CONFIG};
 use crate::{query, ContractError, ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
 
@@ -52,8 +53,36 @@ fn native(info: &MessageInfo) -> ContractResult<(AssetInfo, cosmwasm_std::Uint12
     Ok((AssetInfo::Native { denom: coin.denom }, coin.amount))
 }
 
+/// Whether `msg` takes native funds: only the native deposit and payment messages do.
+/// Every other message refuses attached coins (they would belong to nothing).
+fn takes_funds(msg: &ExecuteMsg) -> bool {
+    match msg {
+        ExecuteMsg::CreateDeal(_) | ExecuteMsg::TopUp { .. } | ExecuteMsg::Pay { .. } => true,
+        ExecuteMsg::Receive(_)
+        | ExecuteMsg::Release { .. }
+        | ExecuteMsg::Refund { .. }
+        | ExecuteMsg::OpenDispute { .. }
+        | ExecuteMsg::Resolve { .. }
+        | ExecuteMsg::ProposeSettlement { .. }
+        | ExecuteMsg::AcceptSettlement { .. }
+        | ExecuteMsg::ExpireDispute { .. }
+        | ExecuteMsg::RegisterWork(_)
+        | ExecuteMsg::UpdateSplit { .. }
+        | ExecuteMsg::Claim { .. }
+        | ExecuteMsg::ClaimHeld { .. }
+        | ExecuteMsg::ResolveHeld { .. }
+        | ExecuteMsg::AllowToken { .. }
+        | ExecuteMsg::DisallowToken { .. }
+        | ExecuteMsg::SetRegistry { .. }
+        | ExecuteMsg::UpdateOwnership(_) => false,
+    }
+}
+
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> ContractResult {
+    if !takes_funds(&msg) {
+        cw_utils::nonpayable(&info)?;
+    }
     match msg {
         ExecuteMsg::Receive(wrapper) => {
             // A fake token must not be able to open or fund anything.
@@ -71,10 +100,10 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                     deals::create(deps, env, sender, asset, wrapper.amount, terms)
                 }
                 ReceiveMsg::TopUp { deal_id } => {
-                    deals::top_up(deps, sender, deal_id, asset, wrapper.amount)
+                    deals::top_up(deps, env, sender, deal_id, asset, wrapper.amount)
                 }
                 ReceiveMsg::Pay { work_id } => {
-                    royalty::pay(deps, sender, work_id, asset, wrapper.amount)
+                    royalty::pay(deps, env, sender, work_id, asset, wrapper.amount)
                 }
             }
         }
@@ -84,7 +113,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         }
         ExecuteMsg::TopUp { deal_id } => {
             let (asset, amount) = native(&info)?;
-            deals::top_up(deps, info.sender, deal_id, asset, amount)
+            deals::top_up(deps, env, info.sender, deal_id, asset, amount)
         }
         ExecuteMsg::Release { deal_id, milestone } => {
             deals::release(deps, env, info.sender, deal_id, milestone)
@@ -101,14 +130,14 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::ExpireDispute { deal_id } => {
             deals::expire_dispute(deps, env, info.sender, deal_id)
         }
-        ExecuteMsg::RegisterWork(terms) => royalty::register(deps, info.sender, terms),
+        ExecuteMsg::RegisterWork(terms) => royalty::register(deps, env, info.sender, terms),
         ExecuteMsg::UpdateSplit {
             work_id,
             recipients,
-        } => royalty::update_split(deps, info.sender, work_id, recipients),
+        } => royalty::update_split(deps, env, info.sender, work_id, recipients),
         ExecuteMsg::Pay { work_id } => {
             let (asset, amount) = native(&info)?;
-            royalty::pay(deps, info.sender, work_id, asset, amount)
+            royalty::pay(deps, env, info.sender, work_id, asset, amount)
         }
         ExecuteMsg::Claim {
             work_id,
@@ -129,6 +158,15 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
     }
 }
 
+/// Replies to push payouts the asset refused (sent `reply_on_error`): they are held.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult {
+    match msg.id {
+        payout::PAYOUT_REPLY_ID => payout::on_reply(deps, env, msg),
+        id => Err(ContractError::UnknownReply { id }),
+    }
+}
+
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     let bin = match msg {
@@ -145,7 +183,14 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             asset,
             address,
         } => to_json_binary(&query::claimable(deps, work_id, epoch, asset, address)?),
-        QueryMsg::Held { address } => to_json_binary(&query::held(deps, address)?),
+        QueryMsg::Held {
+            address,
+            start_after,
+            limit,
+        } => to_json_binary(&query::held(deps, address, start_after, limit)?),
+        QueryMsg::AcceptedTokens { start_after, limit } => {
+            to_json_binary(&query::accepted_tokens(deps, start_after, limit)?)
+        }
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?;

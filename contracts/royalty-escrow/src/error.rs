@@ -121,6 +121,18 @@ pub enum ContractError {
     #[error("the dispute timeout must be at least {min} seconds")]
     DisputeTimeoutTooShort { min: u64 },
 
+    #[error("held funds of {address} are not for the owner to resolve ({reason}): only a revoked or jurisdiction-blocked address's are; the address claims them itself")]
+    HeldNotResolvable { address: String, reason: String },
+
+    #[error("the escrow contract {address} cannot be a deal party or a split recipient")]
+    ContractAsParty { address: String },
+
+    #[error("{count} accepted assets; a work accepts at most {max}")]
+    TooManyAssets { count: usize, max: usize },
+
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
     #[error("reason code {reason:?} is invalid: use 1 to 64 characters of A-Z a-z 0-9 _ . : -")]
     InvalidReason { reason: String },
 }

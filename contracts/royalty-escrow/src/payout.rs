@@ -1,13 +1,40 @@
 //! Every payout of the contract: compliance first, then the transfer, or a hold.
+//!
+//! A push payout (release, refund, settlement, ruling, dispute expiry) never reverts the
+//! message that triggers it:
+//! - when the registry refuses the recipient now, the amount is held before anything is
+//!   sent (code: the registry's denial code);
+//! - otherwise the transfer is sent as a `reply_on_error` sub-message carrying a
+//!   [`HeldPayout`] payload; when the asset itself refuses it (the cw20 token's own gate:
+//!   freeze, pause, travel rule, ...; or the bank), `reply` holds the amount for the
+//!   recipient (code `transfer_refused`). A successful transfer costs no reply.
+//!
+//! Pull payouts (`Claim`, `ClaimHeld`, `ResolveHeld`) are the caller's own action: they
+//! send a plain message and simply revert when the asset refuses.
 
+use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Response, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Reply, Response,
+    Storage, SubMsg, SubMsgResult, Uint128, WasmMsg,
 };
 use farthing_types::escrow::{events, AssetInfo};
-use farthing_types::kyc::{check_recipient, Denial, DenialCode, KycRegistry};
+use farthing_types::kyc::{
+    check_recipient, check_sender, Denial, DenialCode, KycRegistry, PartyRole,
+};
 
-use crate::error::ContractResult;
+use crate::error::{ContractError, ContractResult};
 use crate::state::{CONFIG, HELD};
+
+/// Reply id of every push payout sub-message.
+pub const PAYOUT_REPLY_ID: u64 = 1;
+
+/// The payload of a push payout sub-message: what to hold, for whom, if the asset refuses.
+#[cw_serde]
+pub struct HeldPayout {
+    pub recipient: Addr,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+}
 
 /// The bank or cw20 message that sends `amount` of `asset` to `to`.
 pub fn transfer_msg(asset: &AssetInfo, to: &Addr, amount: Uint128) -> ContractResult<CosmosMsg> {
@@ -43,21 +70,55 @@ pub fn check(deps: Deps, env: &Env, to: &Addr) -> ContractResult<Result<(), Deni
     Ok(check_recipient(&policy, env.block.time, to, record.as_ref()).map(|_| ()))
 }
 
+/// Refuses a funder (the payer of a deal, a top-up or a royalty payment, in any asset)
+/// that the registry does not allow to send now: `ContractError::Denied`.
+pub fn screen_funder(deps: Deps, env: &Env, funder: &Addr) -> ContractResult<()> {
+    let Some(registry) = CONFIG.load(deps.storage)?.registry else {
+        return Ok(());
+    };
+    let registry = KycRegistry(registry);
+    let policy = registry.policy(&deps.querier)?;
+    let record = registry.record(&deps.querier, funder)?;
+    check_sender(
+        &policy,
+        env.block.time,
+        funder,
+        record.as_ref(),
+        PartyRole::Sender,
+    )
+    .map_err(ContractError::Denied)?;
+    Ok(())
+}
+
 /// Who a push payout goes to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Release or settlement to a payee: held on any refusal.
     Release,
-    /// Refund to the original payer: held only when the payer is revoked or in a blocked
-    /// jurisdiction (sanctioned), except in a cw20 token, whose own gate refuses every
-    /// non-compliant recipient, so any refusal holds it.
+    /// Refund to the original payer: held only when the registry says the payer is revoked
+    /// or in a blocked jurisdiction (sanctioned), except in a cw20 token, whose own gate
+    /// refuses every non-compliant recipient, so any refusal holds it. Whatever the kind,
+    /// a transfer the asset itself refuses is held (see the module doc).
     Refund,
 }
 
+fn hold(
+    storage: &mut dyn Storage,
+    to: &Addr,
+    asset: &AssetInfo,
+    amount: Uint128,
+) -> ContractResult<()> {
+    HELD.update(storage, (to, &asset.key()), |h| -> ContractResult<_> {
+        Ok(h.unwrap_or_default().checked_add(amount)?)
+    })?;
+    Ok(())
+}
+
 /// Sends `amount` to `to`, or holds it for `to` when the registry refuses `to` at this
-/// moment, so that one non-compliant party never blocks anyone else. A held amount is
-/// claimable with `ClaimHeld` once `to` is compliant again, or moved by the owner's
-/// compliance process with `ResolveHeld`.
+/// moment or the asset refuses the transfer, so that one party never blocks anyone else.
+/// A held amount is claimable by `to` with `ClaimHeld` once the registry and the asset
+/// allow it, or moved by the owner's compliance process with `ResolveHeld` when `to` is
+/// revoked or in a blocked jurisdiction.
 pub fn pay(
     deps: DepsMut,
     env: &Env,
@@ -70,7 +131,7 @@ pub fn pay(
     if amount.is_zero() {
         return Ok(resp);
     }
-    let hold = match check(deps.as_ref(), env, to)? {
+    let hold_code = match check(deps.as_ref(), env, to)? {
         Ok(()) => None,
         Err(d) => {
             let sanctioned = matches!(
@@ -81,13 +142,43 @@ pub fn pay(
             (kind == Kind::Release || sanctioned || cw20).then_some(d.code)
         }
     };
-    match hold {
+    match hold_code {
         Some(code) => {
-            HELD.update(deps.storage, (to, &asset.key()), |h| -> ContractResult<_> {
-                Ok(h.unwrap_or_default().checked_add(amount)?)
-            })?;
+            hold(deps.storage, to, asset, amount)?;
             Ok(resp.add_event(events::payout_held(to, asset, amount, code)))
         }
-        None => Ok(resp.add_message(transfer_msg(asset, to, amount)?)),
+        None => {
+            let payload = to_json_binary(&HeldPayout {
+                recipient: to.clone(),
+                asset: asset.clone(),
+                amount,
+            })?;
+            Ok(resp.add_submessage(
+                SubMsg::reply_on_error(transfer_msg(asset, to, amount)?, PAYOUT_REPLY_ID)
+                    .with_payload(payload),
+            ))
+        }
+    }
+}
+
+/// The reply to a push payout the asset refused: the amount is held for its recipient.
+/// (The error string is not read: on a real chain it is redacted.)
+pub fn on_reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult {
+    let resp = Response::new().add_attribute("sender", env.contract.address);
+    match msg.result {
+        // Not sent for `reply_on_error`; the payout went through, nothing to do.
+        SubMsgResult::Ok(_) => Ok(resp.add_attribute("action", "payout_sent")),
+        SubMsgResult::Err(_) => {
+            let p: HeldPayout = from_json(&msg.payload)?;
+            hold(deps.storage, &p.recipient, &p.asset, p.amount)?;
+            Ok(resp
+                .add_attribute("action", "payout_held")
+                .add_event(events::payout_held(
+                    &p.recipient,
+                    &p.asset,
+                    p.amount,
+                    DenialCode::TransferRefused,
+                )))
+        }
     }
 }

@@ -1,8 +1,8 @@
 use cosmwasm_std::{Addr, Deps, Order, StdResult};
 use cw_storage_plus::Bound;
 use farthing_types::escrow::{
-    AssetInfo, ClaimableResponse, ConfigResponse, Deal, DealsBy, DealsResponse, HeldResponse,
-    WorkResponse,
+    AcceptedTokensResponse, AssetInfo, ClaimableResponse, ConfigResponse, Deal, DealsBy,
+    DealsResponse, HeldAsset, HeldResponse, WorkResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -24,7 +24,7 @@ pub fn deals_page(
     start_after: Option<u64>,
     limit: Option<u32>,
 ) -> ContractResult<DealsResponse> {
-    let n = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let n = page_size(limit);
     let start = start_after.map(Bound::exclusive);
     let map = deals();
     let rows: Vec<(u64, Deal)> = match by {
@@ -102,24 +102,61 @@ fn asset_of_key(key: &str) -> AssetInfo {
     }
 }
 
-pub fn held(deps: Deps, address: String) -> ContractResult<HeldResponse> {
+fn page_size(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn held(
+    deps: Deps,
+    address: String,
+    start_after: Option<AssetInfo>,
+    limit: Option<u32>,
+) -> ContractResult<HeldResponse> {
     let address = deps.api.addr_validate(&address)?;
+    let start = start_after.map(|a| a.key());
     let held = HELD
         .prefix(&address)
-        .range(deps.storage, None, None, Order::Ascending)
-        .map(|r| r.map(|(k, v)| (asset_of_key(&k), v)))
+        .range(
+            deps.storage,
+            start.as_deref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_size(limit))
+        .map(|r| {
+            r.map(|(k, amount)| HeldAsset {
+                asset: asset_of_key(&k),
+                amount,
+            })
+        })
         .collect::<StdResult<_>>()?;
     Ok(HeldResponse { held })
 }
 
+pub fn accepted_tokens(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> ContractResult<AcceptedTokensResponse> {
+    let start = start_after
+        .map(|a| deps.api.addr_validate(&a))
+        .transpose()?;
+    let tokens = ACCEPTED_CW20
+        .keys(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_size(limit))
+        .collect::<StdResult<_>>()?;
+    Ok(AcceptedTokensResponse { tokens })
+}
+
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     let c = CONFIG.load(deps.storage)?;
-    let accepted_cw20 = ACCEPTED_CW20
-        .keys(deps.storage, None, None, Order::Ascending)
-        .collect::<StdResult<_>>()?;
     Ok(ConfigResponse {
         registry: c.registry,
-        accepted_cw20,
         dispute_timeout_seconds: c.dispute_timeout_seconds,
     })
 }

@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Empty, Uint128};
+use cosmwasm_std::{Addr, Empty, OverflowError, OverflowOperation, StdResult, Storage, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use farthing_types::escrow::{Deal, SplitShare, Work};
 
@@ -13,6 +13,17 @@ pub const CONFIG: Item<Config> = Item::new("c");
 pub const ACCEPTED_CW20: Map<&Addr, Empty> = Map::new("t");
 pub const NEXT_DEAL: Item<u64> = Item::new("nd");
 pub const NEXT_WORK: Item<u64> = Item::new("nw");
+
+/// Takes the next id from `counter` (ids start at 1), with checked arithmetic.
+pub fn next_id(storage: &mut dyn Storage, counter: &Item<u64>) -> StdResult<u64> {
+    let id = counter
+        .may_load(storage)?
+        .unwrap_or_default()
+        .checked_add(1)
+        .ok_or(OverflowError::new(OverflowOperation::Add))?;
+    counter.save(storage, &id)?;
+    Ok(id)
+}
 
 pub struct DealIndexes<'a> {
     pub payer: MultiIndex<'a, Addr, Deal, u64>,

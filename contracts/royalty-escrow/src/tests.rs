@@ -9,7 +9,7 @@ use farthing_types::escrow::{
 };
 use proptest::prelude::*;
 
-use crate::contract::{execute, instantiate, migrate};
+use crate::contract::{execute, instantiate, migrate, reply};
 use crate::{ContractError, CONTRACT_NAME, CONTRACT_VERSION};
 
 fn addr(name: &str) -> Addr {
@@ -47,6 +47,19 @@ fn instantiate_refuses_a_too_short_dispute_window() {
     )
     .unwrap_err();
     assert_eq!(err, ContractError::DisputeTimeoutTooShort { min: 3_600 });
+    // Exactly the minimum is accepted.
+    instantiate(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&addr("owner"), &[]),
+        InstantiateMsg {
+            owner: None,
+            registry: None,
+            accepted_cw20: vec![],
+            dispute_timeout_seconds: 3_600,
+        },
+    )
+    .unwrap();
 }
 
 #[test]
@@ -179,4 +192,39 @@ proptest! {
         }
         prop_assert_eq!(paid, received);
     }
+}
+
+#[test]
+fn reply_refuses_an_unknown_id_and_ignores_a_success() {
+    use cosmwasm_std::{Binary, Reply, SubMsgResponse, SubMsgResult};
+    let mut deps = mock_dependencies();
+    init(deps.as_mut());
+    #[allow(deprecated)]
+    let ok = SubMsgResult::Ok(SubMsgResponse {
+        events: vec![],
+        data: None,
+        msg_responses: vec![],
+    });
+    let msg = |id: u64, result: SubMsgResult| Reply {
+        id,
+        payload: Binary::default(),
+        gas_used: 0,
+        result,
+    };
+    let err = reply(deps.as_mut(), mock_env(), msg(7, ok.clone())).unwrap_err();
+    assert_eq!(err, ContractError::UnknownReply { id: 7 });
+    let resp = reply(deps.as_mut(), mock_env(), msg(1, ok)).unwrap();
+    assert!(resp.messages.is_empty() && resp.events.is_empty());
+    assert!(resp
+        .attributes
+        .iter()
+        .any(|a| a.key == "action" && a.value == "payout_sent"));
+    // An error reply without a payload cannot be attributed: it is refused, not guessed.
+    let err = reply(
+        deps.as_mut(),
+        mock_env(),
+        msg(1, SubMsgResult::Err("redacted".into())),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ContractError::Std(_)));
 }

@@ -65,6 +65,7 @@ pub fn royalty_escrow_contract() -> Box<dyn Contract<Empty>> {
     use farthing_royalty_escrow::contract;
     Box::new(
         ContractWrapper::new(contract::execute, contract::instantiate, contract::query)
+            .with_reply(contract::reply)
             .with_migrate(contract::migrate),
     )
 }

@@ -3,8 +3,8 @@
 use cosmwasm_std::{to_json_binary, Coin, Uint128};
 use farthing_royalty_escrow::ContractError;
 use farthing_types::escrow::{
-    AssetInfo, ConfigResponse, DealsBy, DealsResponse, ExecuteMsg, QueryMsg, ReceiveMsg, Share,
-    WorkTerms,
+    AcceptedTokensResponse, AssetInfo, ConfigResponse, DealsBy, DealsResponse, ExecuteMsg,
+    QueryMsg, ReceiveMsg, Share, WorkTerms,
 };
 use farthing_types::kyc::{DenialCode, PartyRole};
 use farthing_types::token::ExecuteMsg as TokenMsg;
@@ -211,9 +211,14 @@ fn the_owner_manages_the_token_allowlist_and_the_registry() {
     let token = s.token.to_string();
     let cfg: ConfigResponse = s.query_escrow(&QueryMsg::Config {});
     assert_eq!(
-        (cfg.accepted_cw20, cfg.registry, cfg.dispute_timeout_seconds),
-        (vec![s.token.clone()], Some(s.registry.clone()), 86_400)
+        (cfg.registry, cfg.dispute_timeout_seconds),
+        (Some(s.registry.clone()), 86_400)
     );
+    let tokens: AcceptedTokensResponse = s.query_escrow(&QueryMsg::AcceptedTokens {
+        start_after: None,
+        limit: None,
+    });
+    assert_eq!(tokens.tokens, vec![s.token.clone()]);
     assert_escrow_rejected(
         &mut s,
         |s| {

@@ -2,9 +2,7 @@ use cosmwasm_std::{to_json_binary, Coin, Empty, Uint128};
 use cw_multi_test::Executor;
 use farthing_royalty_escrow::ContractError;
 use farthing_testing::cw20_base_contract;
-use farthing_types::escrow::{
-    AssetInfo, DealStatus, ExecuteMsg, HeldResponse, QueryMsg, ReceiveMsg,
-};
+use farthing_types::escrow::{AssetInfo, DealStatus, ExecuteMsg, ReceiveMsg};
 use farthing_types::kyc::{DenialCode, KycStatus};
 
 use super::*;
@@ -539,13 +537,10 @@ fn a_payee_whose_kyc_lapses_gets_the_release_held_until_compliant_again() {
         Some("suspended")
     );
     assert_eq!(s.native_balance(&payee, DENOM), 300);
-    let held: HeldResponse = s.query_escrow(&QueryMsg::Held {
-        address: payee.to_string(),
-    });
     let native = AssetInfo::Native {
         denom: DENOM.into(),
     };
-    assert_eq!(held.held, vec![(native.clone(), u(700))]);
+    assert_eq!(super::held(&s, &payee), vec![(native.clone(), 700)]);
     // The deal is done: held funds are the payee's, not the deal's.
     assert_eq!(deal(&s, id).status, DealStatus::Closed);
     let err = exec(

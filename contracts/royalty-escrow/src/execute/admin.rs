@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Addr, DepsMut, Empty, Env, MessageInfo, Response};
 use farthing_types::escrow::{events, AssetInfo};
-use farthing_types::kyc::is_valid_reason;
+use farthing_types::kyc::{is_valid_reason, DenialCode};
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout;
@@ -61,6 +61,24 @@ pub fn resolve_held(
     }
     let address = deps.api.addr_validate(&address)?;
     let to = deps.api.addr_validate(&to)?;
+    // Only what compliance requires: the held address must be sanctioned now. Anything
+    // else (suspended, expired, not listed, compliant) stays its own to `ClaimHeld`.
+    match payout::check(deps.as_ref(), &env, &address)? {
+        Err(d)
+            if matches!(
+                d.code,
+                DenialCode::Revoked | DenialCode::JurisdictionBlocked
+            ) => {}
+        verdict => {
+            return Err(ContractError::HeldNotResolvable {
+                address: address.into_string(),
+                reason: verdict
+                    .err()
+                    .map_or("compliant", |d| d.code.as_str())
+                    .to_string(),
+            })
+        }
+    }
     payout::check(deps.as_ref(), &env, &to)?.map_err(ContractError::Denied)?;
     let amount = take_held(&mut deps, &address, &asset)?;
     Ok(Response::new()

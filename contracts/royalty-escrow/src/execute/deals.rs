@@ -2,14 +2,15 @@
 //! after expiry (by anyone); a disputed deal is resolved by the arbiter, settled, or refunded
 //! at the dispute deadline (by anyone); a closed deal holds nothing.
 
-use cosmwasm_std::{Addr, DepsMut, Env, Response, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    events, AssetInfo, Deal, DealStatus, DealTerms, Milestone, Settlement, MAX_MILESTONES,
+    events, AssetInfo, CreateDealResponse, Deal, DealStatus, DealTerms, Milestone, Settlement,
+    MAX_MILESTONES,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout::{self, Kind};
-use crate::state::{deals, CONFIG, NEXT_DEAL};
+use crate::state::{deals, next_id, CONFIG, NEXT_DEAL};
 
 fn load(deps: &DepsMut, deal_id: u64) -> ContractResult<Deal> {
     deals()
@@ -55,6 +56,7 @@ pub fn create(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
+    payout::screen_funder(deps.as_ref(), &env, &payer)?;
     let payee = deps.api.addr_validate(&terms.payee)?;
     let arbiter = terms
         .arbiter
@@ -62,6 +64,16 @@ pub fn create(
         .transpose()?;
     if payee == payer || arbiter.as_ref().is_some_and(|a| *a == payer || *a == payee) {
         return Err(ContractError::SameParties);
+    }
+    // What the escrow pays to itself would belong to no one.
+    if let Some(me) = [Some(&payee), arbiter.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|a| **a == env.contract.address)
+    {
+        return Err(ContractError::ContractAsParty {
+            address: me.to_string(),
+        });
     }
     if terms.expires_at <= env.block.time {
         return Err(ContractError::ExpiryInPast {
@@ -92,8 +104,7 @@ pub fn create(
             deposit: amount,
         });
     }
-    let id = NEXT_DEAL.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_DEAL.save(deps.storage, &id)?;
+    let id = next_id(deps.storage, &NEXT_DEAL)?;
     let deal = Deal {
         id,
         payer,
@@ -116,6 +127,7 @@ pub fn create(
     };
     deals().save(deps.storage, id, &deal)?;
     Ok(Response::new()
+        .set_data(to_json_binary(&CreateDealResponse { deal_id: id })?)
         .add_event(events::deal_created(
             id,
             &deal.payer,
@@ -130,6 +142,7 @@ pub fn create(
 
 pub fn top_up(
     deps: DepsMut,
+    env: Env,
     sender: Addr,
     deal_id: u64,
     asset: AssetInfo,
@@ -151,9 +164,10 @@ pub fn top_up(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
+    payout::screen_funder(deps.as_ref(), &env, &sender)?;
     if deal.milestones.len() >= MAX_MILESTONES {
         return Err(ContractError::TooManyMilestones {
-            count: deal.milestones.len() + 1,
+            count: deal.milestones.len().saturating_add(1),
             max: MAX_MILESTONES,
         });
     }
@@ -162,8 +176,9 @@ pub fn top_up(
         amount,
         released: false,
     });
+    let resp = void_proposal(&mut deal, &sender, Response::new());
     deals().save(deps.storage, deal_id, &deal)?;
-    Ok(Response::new()
+    Ok(resp
         .add_event(events::deal(
             "topped_up",
             deal_id,
@@ -174,6 +189,21 @@ pub fn top_up(
         .add_attribute("action", "top_up")
         .add_attribute("sender", sender)
         .add_attribute("amount", amount))
+}
+
+/// A standing settlement proposal splits what the deal held when it was made; a release or
+/// a top-up changes that, so the proposal becomes void (`escrow_settlement_voided`).
+fn void_proposal(deal: &mut Deal, by: &Addr, resp: Response) -> Response {
+    match deal.proposal.take() {
+        Some(_) => resp.add_event(events::deal(
+            "settlement_voided",
+            deal.id,
+            by,
+            Uint128::zero(),
+            Uint128::zero(),
+        )),
+        None => resp,
+    }
 }
 
 /// Pays out a split of what the deal still holds and closes it.
@@ -262,10 +292,10 @@ pub fn release(
     deal.to_payee = deal.to_payee.checked_add(amount)?;
     if deal.milestones.iter().all(|m| m.released) {
         deal.status = DealStatus::Closed;
-        deal.proposal = None;
     }
+    let resp = void_proposal(&mut deal, &sender, Response::new());
     deals().save(deps.storage, deal_id, &deal)?;
-    let resp = Response::new()
+    let resp = resp
         .add_event(events::deal(
             "released",
             deal_id,

@@ -3,17 +3,21 @@
 
 use std::collections::BTreeSet;
 
-use cosmwasm_std::{Addr, Deps, DepsMut, Env, Response, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, Deps, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    entitlement, events, AssetInfo, Share, SplitShare, Work, WorkTerms, MAX_RECIPIENTS,
-    MAX_WORK_NAME, TOTAL_BPS,
+    entitlement, events, AssetInfo, RegisterWorkResponse, Share, SplitShare, Work, WorkTerms,
+    MAX_RECIPIENTS, MAX_WORK_ASSETS, MAX_WORK_NAME, TOTAL_BPS,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout;
-use crate::state::{ACCEPTED_CW20, CLAIMED, NEXT_WORK, REVENUE, SPLITS, WORKS};
+use crate::state::{next_id, ACCEPTED_CW20, CLAIMED, NEXT_WORK, REVENUE, SPLITS, WORKS};
 
-fn validate_split(deps: Deps, recipients: Vec<Share>) -> ContractResult<Vec<SplitShare>> {
+fn validate_split(
+    deps: Deps,
+    env: &Env,
+    recipients: Vec<Share>,
+) -> ContractResult<Vec<SplitShare>> {
     if recipients.is_empty() || recipients.len() > MAX_RECIPIENTS {
         return Err(ContractError::RecipientCount {
             count: recipients.len(),
@@ -25,6 +29,12 @@ fn validate_split(deps: Deps, recipients: Vec<Share>) -> ContractResult<Vec<Spli
     let mut out = Vec::with_capacity(recipients.len());
     for share in recipients {
         let address = deps.api.addr_validate(&share.address)?;
+        // A share paid to the escrow itself could never be claimed.
+        if address == env.contract.address {
+            return Err(ContractError::ContractAsParty {
+                address: share.address,
+            });
+        }
         if share.bps == 0 {
             return Err(ContractError::ZeroShare {
                 address: share.address,
@@ -35,7 +45,7 @@ fn validate_split(deps: Deps, recipients: Vec<Share>) -> ContractResult<Vec<Spli
                 address: share.address,
             });
         }
-        sum += u32::from(share.bps);
+        sum = sum.saturating_add(u32::from(share.bps));
         out.push(SplitShare {
             address,
             bps: share.bps,
@@ -53,12 +63,18 @@ fn load_work(deps: Deps, work_id: u64) -> ContractResult<Work> {
         .ok_or(ContractError::WorkNotFound { work_id })
 }
 
-pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult {
+pub fn register(deps: DepsMut, env: Env, owner: Addr, terms: WorkTerms) -> ContractResult {
     if terms.name.is_empty() || terms.name.len() > MAX_WORK_NAME {
         return Err(ContractError::InvalidName);
     }
     if terms.accepted.is_empty() {
         return Err(ContractError::NoAcceptedAsset);
+    }
+    if terms.accepted.len() > MAX_WORK_ASSETS {
+        return Err(ContractError::TooManyAssets {
+            count: terms.accepted.len(),
+            max: MAX_WORK_ASSETS,
+        });
     }
     for asset in &terms.accepted {
         if let AssetInfo::Cw20 { address } = asset {
@@ -69,9 +85,8 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
             }
         }
     }
-    let recipients = validate_split(deps.as_ref(), terms.recipients)?;
-    let id = NEXT_WORK.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_WORK.save(deps.storage, &id)?;
+    let recipients = validate_split(deps.as_ref(), &env, terms.recipients)?;
+    let id = next_id(deps.storage, &NEXT_WORK)?;
     let work = Work {
         id,
         name: terms.name,
@@ -82,6 +97,7 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
     WORKS.save(deps.storage, id, &work)?;
     SPLITS.save(deps.storage, (id, 0), &recipients)?;
     Ok(Response::new()
+        .set_data(to_json_binary(&RegisterWorkResponse { work_id: id })?)
         .add_event(events::work(
             "work_registered",
             id,
@@ -96,6 +112,7 @@ pub fn register(deps: DepsMut, owner: Addr, terms: WorkTerms) -> ContractResult 
 
 pub fn update_split(
     deps: DepsMut,
+    env: Env,
     sender: Addr,
     work_id: u64,
     recipients: Vec<Share>,
@@ -106,7 +123,7 @@ pub fn update_split(
             cw_ownable::OwnershipError::NotOwner,
         ));
     }
-    let recipients = validate_split(deps.as_ref(), recipients)?;
+    let recipients = validate_split(deps.as_ref(), &env, recipients)?;
     work.epoch = work
         .epoch
         .checked_add(1)
@@ -130,6 +147,7 @@ pub fn update_split(
 
 pub fn pay(
     deps: DepsMut,
+    env: Env,
     payer: Addr,
     work_id: u64,
     asset: AssetInfo,
@@ -145,6 +163,7 @@ pub fn pay(
             asset: asset.to_string(),
         });
     }
+    payout::screen_funder(deps.as_ref(), &env, &payer)?;
     let key = asset.key();
     REVENUE.update(
         deps.storage,

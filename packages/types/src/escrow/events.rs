@@ -21,7 +21,8 @@ pub fn deal_created(
 }
 
 /// A deal moved funds: `kind` is released, refunded, resolved, settled, topped_up,
-/// dispute_opened, dispute_expired or settlement_proposed.
+/// dispute_opened, dispute_expired, settlement_proposed, or settlement_voided (a release or
+/// a top-up made the standing proposal void; both amounts are 0).
 pub fn deal(kind: &str, id: u64, by: &Addr, to_payee: Uint128, to_payer: Uint128) -> Event {
     Event::new(format!("escrow_{kind}"))
         .add_attribute("deal_id", id.to_string())
@@ -30,7 +31,10 @@ pub fn deal(kind: &str, id: u64, by: &Addr, to_payee: Uint128, to_payer: Uint128
         .add_attribute("to_payer", to_payer)
 }
 
-/// A payout the registry refused at this moment: it stays held for `to`.
+/// A push payout that was not sent: it stays held for `to`. `code` is the registry's
+/// denial code when the registry refused `to` before sending, or `transfer_refused` when
+/// the asset itself (the cw20 token's gate, or the bank) refused the transfer (emitted by
+/// the escrow's `reply`).
 pub fn payout_held(to: &Addr, asset: &AssetInfo, amount: Uint128, code: DenialCode) -> Event {
     Event::new("escrow_payout_held")
         .add_attribute("to", to)

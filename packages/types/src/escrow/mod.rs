@@ -16,3 +16,5 @@ pub const MAX_MILESTONES: usize = 50;
 pub const MIN_DISPUTE_TIMEOUT: u64 = 3_600;
 /// Maximum length of a work's name.
 pub const MAX_WORK_NAME: usize = 64;
+/// Maximum assets one work accepts (the `Work` query reports revenue for each).
+pub const MAX_WORK_ASSETS: usize = 10;

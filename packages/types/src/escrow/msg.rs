@@ -44,6 +44,7 @@ pub struct InstantiateMsg {
 /// Terms of a new escrow deal; the deposit comes with the message.
 #[cw_serde]
 pub struct DealTerms {
+    /// Receives the releases. Not the payer, the arbiter, or the escrow contract itself.
     pub payee: String,
     /// May release and must rule on disputes. Without one, a dispute ends by agreement or,
     /// at its deadline, by a refund to the payer.
@@ -64,8 +65,10 @@ pub struct Share {
 pub struct WorkTerms {
     pub name: String,
     /// Basis points summing to 10,000; at most 50 recipients. The first recipient also
-    /// receives the rounding remainder of each closed split (see `Claim`).
+    /// receives the rounding remainder of each closed split (see `Claim`). The escrow
+    /// contract itself may not be a recipient.
     pub recipients: Vec<Share>,
+    /// Assets the work may be paid in: 1 to 10 (`MAX_WORK_ASSETS`).
     pub accepted: Vec<AssetInfo>,
 }
 
@@ -145,12 +148,18 @@ pub enum ExecuteMsg {
     ClaimHeld {
         asset: AssetInfo,
     },
-    /// Owner: the compliance process for held funds of a sanctioned or revoked address:
-    /// send them to `to` (who must pass compliance).
+    /// Owner: the compliance process for held funds of an address that the registry, at
+    /// this moment, refuses as revoked or in a blocked jurisdiction: send them to `to` (who
+    /// must pass compliance). Any other held address (suspended, expired, not listed,
+    /// compliant) is refused with `HeldNotResolvable`: it collects with `ClaimHeld`.
     ResolveHeld {
+        /// The address the funds are held for.
         address: String,
+        /// The held asset (the whole amount held in it is moved).
         asset: AssetInfo,
+        /// Who receives the funds.
         to: String,
+        /// Reason code for the audit trail: 1 to 64 characters of A-Z a-z 0-9 _ . : -
         reason: String,
     },
 
@@ -260,8 +269,24 @@ pub enum QueryMsg {
         asset: AssetInfo,
         address: String,
     },
+    /// Payouts held for `address`, one entry per asset, in storage-key order (cw20 tokens
+    /// by address, then native denoms), paginated.
     #[returns(HeldResponse)]
-    Held { address: String },
+    Held {
+        address: String,
+        /// The last asset of the previous page.
+        start_after: Option<AssetInfo>,
+        /// Page size: default 10, at most 30.
+        limit: Option<u32>,
+    },
+    /// The cw20 tokens accepted for deals and royalties, in address order, paginated.
+    #[returns(AcceptedTokensResponse)]
+    AcceptedTokens {
+        /// The last token address of the previous page.
+        start_after: Option<String>,
+        /// Page size: default 10, at most 30.
+        limit: Option<u32>,
+    },
     #[returns(ConfigResponse)]
     Config {},
 }
@@ -289,16 +314,45 @@ pub struct ClaimableResponse {
     pub claimed: Uint128,
 }
 
+/// An amount held for an address in one asset.
+#[cw_serde]
+pub struct HeldAsset {
+    /// The held asset.
+    pub asset: AssetInfo,
+    /// The total held in that asset.
+    pub amount: Uint128,
+}
+
 #[cw_serde]
 pub struct HeldResponse {
-    pub held: Vec<(AssetInfo, Uint128)>,
+    /// One page of held payouts, in storage-key order.
+    pub held: Vec<HeldAsset>,
+}
+
+#[cw_serde]
+pub struct AcceptedTokensResponse {
+    /// One page of accepted cw20 token addresses, in address order.
+    pub tokens: Vec<Addr>,
 }
 
 #[cw_serde]
 pub struct ConfigResponse {
     pub registry: Option<Addr>,
-    pub accepted_cw20: Vec<Addr>,
     pub dispute_timeout_seconds: u64,
+}
+
+/// The `data` of a `CreateDeal` response (native, or cw20 `Receive`).
+#[cw_serde]
+pub struct CreateDealResponse {
+    /// The id of the new deal.
+    pub deal_id: u64,
+}
+
+/// The `data` of a `RegisterWork` response.
+#[cw_serde]
+pub struct RegisterWorkResponse {
+    /// The id of the new work.
+    pub work_id: u64,
 }
 
 /// Entitlement of a recipient with `bps` to `total` received by a split:
