@@ -943,3 +943,82 @@ fn a_forged_voucher_is_refused_with_the_code_of_its_fault() {
     let tag = farthing_types::errors::parse(&format!("{err:#}")).unwrap();
     assert_eq!(tag.code, "bad_signature");
 }
+
+// ---- 8, through the real escrow: one user cannot exhaust the escrow's limits ----
+
+#[test]
+fn one_user_cannot_exhaust_the_escrows_limits_for_everyone_else() {
+    use crate::escrow::{held, holds};
+    use farthing_types::escrow::{DealTerms, ExecuteMsg as EscrowMsg, ReceiveMsg};
+    // Tier 3 (the escrow's tier) may move 100 per transfer and 150 per day; the users are
+    // tier 2, without limits.
+    let mut tiers = vec![TierLimit::default(); 4];
+    tiers[3] = TierLimit {
+        max_per_transfer: Some(u(100)),
+        max_volume_per_window: Some(u(150)),
+        window_seconds: DAY,
+    };
+    let mut s = SuiteBuilder::default()
+        .with_policy(Policy {
+            tier_limits: tiers,
+            ..Policy::default()
+        })
+        .with_funded("alice", 2, "DE", 10_000)
+        .with_funded("bob", 2, "DE", 10_000)
+        .with_listed("shop", 2, "FR")
+        .with_listed("studio", 2, "FR")
+        .with_escrow()
+        .build();
+    let mut deal = |s: &mut Suite, payer: &str, payee: &str, amount: u128| -> u64 {
+        let terms = DealTerms {
+            payee: s.addr(payee).to_string(),
+            arbiter: None,
+            milestones: vec![],
+            expires_at: s.now().plus_seconds(DAY),
+        };
+        let escrow = s.escrow.to_string();
+        exec(
+            s,
+            payer,
+            &ExecuteMsg::Send {
+                contract: escrow,
+                amount: u(amount),
+                msg: cosmwasm_std::to_json_binary(&ReceiveMsg::CreateDeal(terms)).unwrap(),
+            },
+        )
+        .unwrap();
+        crate::escrow::last_deal(s).id
+    };
+    // Alice pushes 400 through the escrow, more than its tier's whole window.
+    let a = deal(&mut s, "alice", "shop", 400);
+    let b = deal(&mut s, "bob", "studio", 300);
+    let alice = s.addr("alice");
+    let resp = s
+        .execute_escrow(
+            &alice,
+            &EscrowMsg::Release {
+                deal_id: a,
+                milestone: None,
+            },
+            &[],
+        )
+        .unwrap();
+    assert!(holds(&resp).is_empty(), "alice's release was held");
+    // Bob's release is paid too, not held and not reverted.
+    let bob = s.addr("bob");
+    let resp = s
+        .execute_escrow(
+            &bob,
+            &EscrowMsg::Release {
+                deal_id: b,
+                milestone: None,
+            },
+            &[],
+        )
+        .unwrap();
+    assert!(holds(&resp).is_empty(), "bob's release was held");
+    let (shop, studio) = (s.addr("shop"), s.addr("studio"));
+    assert_eq!((s.balance(&shop), s.balance(&studio)), (400, 300));
+    assert!(held(&s, &studio).is_empty());
+    assert_eq!(s.account(&s.escrow.clone()).window_used, u(0));
+}
