@@ -41,7 +41,7 @@ workspace's release profile, binaryen 132 `wasm-opt -Os` with the lowering passe
 - **VM gas**: CosmWasm gas used inside the VM (wasm execution and API calls).
 - **reads / writes (bytes)**: storage operations of the contract and key+value bytes.
 - **raw queries (bytes)**: `WasmQuery::Raw` reads into the KYC registry's storage.
-- **est. SDK gas**: wasmd defaults: 60,000 per contract call (not pinned) + VM gas / 140,000
+- **est. SDK gas**: wasmd defaults: 60,000 per contract call (not pinned) + VM gas / 140,000,000
   + reads 1,000 + 3/byte + writes 2,000 + 30/byte (keys carry a 33-byte contract prefix)
   + deletes 1,000 + iterator items 30 + 3/byte + a raw query as one read in the registry's
   store + events (10 per attribute, 1 per byte past 100 free bytes, 20 per custom event

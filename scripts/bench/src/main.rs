@@ -14,11 +14,11 @@ use std::sync::{Arc, Mutex};
 use anyhow::{anyhow, Context, Result};
 use cosmwasm_std::{
     to_json_vec, Addr, Binary, BlockInfo, ContractInfo, Empty, Env, HexBinary, MessageInfo, Order,
-    Response, SystemResult, Timestamp, TransactionInfo, Uint128, WasmQuery,
+    Reply, Response, SubMsgResult, SystemResult, Timestamp, TransactionInfo, Uint128, WasmQuery,
 };
 use cosmwasm_vm::testing::{MockApi, MockQuerier, MockStorage};
 use cosmwasm_vm::{
-    call_execute, call_instantiate, Backend, BackendResult, Instance, InstanceOptions, Size,
+    call_execute, call_instantiate, call_reply, Backend, BackendResult, Instance, InstanceOptions, Size,
     Storage,
 };
 use cw20::Cw20Coin;
@@ -29,8 +29,8 @@ use farthing_types::token::{self, Payout};
 // ---- wasmd defaults (x/wasm/types/gas_register.go, Cosmos SDK KVGasConfig) ----
 /// SDK gas charged for every call into a contract (not pinned).
 const INSTANCE_COST: u64 = 60_000;
-/// CosmWasm gas per SDK gas (`DefaultGasMultiplier`).
-const GAS_MULTIPLIER: u64 = 140_000;
+/// CosmWasm gas per SDK gas (`DefaultGasMultiplier` in x/wasm/types/gas_register.go).
+const GAS_MULTIPLIER: u64 = 140_000_000;
 const READ_FLAT: u64 = 1_000;
 const READ_PER_BYTE: u64 = 3;
 const WRITE_FLAT: u64 = 2_000;
@@ -250,6 +250,33 @@ impl Contract {
         msg: &impl serde::Serialize,
         funds: Vec<cosmwasm_std::Coin>,
     ) -> Result<Measured> {
+        Ok(self.execute_full(sender, msg, funds)?.0)
+    }
+
+    /// Measures the `reply` entry point (a sub-message's answer: one more contract call).
+    fn reply(&mut self, reply: &Reply) -> Result<Measured> {
+        *self.stats.lock().unwrap() = Stats::default();
+        let before = self.vm.create_gas_report().used_internally;
+        let res: cosmwasm_std::ContractResult<Response<Empty>> =
+            call_reply(&mut self.vm, &self.env, reply).map_err(|e| anyhow!("{}: {e}", self.name))?;
+        let resp = res
+            .into_result()
+            .map_err(|e| anyhow!("{} reply: {e}", self.name))?;
+        let vm_gas = self.vm.create_gas_report().used_internally - before;
+        Ok(Measured {
+            vm_gas,
+            stats: *self.stats.lock().unwrap(),
+            events: event_gas(&resp),
+        })
+    }
+
+    /// Like `execute_with_funds`, also returning the response (for its sub-messages).
+    fn execute_full(
+        &mut self,
+        sender: &str,
+        msg: &impl serde::Serialize,
+        funds: Vec<cosmwasm_std::Coin>,
+    ) -> Result<(Measured, Response<Empty>)> {
         self.env.block.height += 1;
         self.env.block.time = self.env.block.time.plus_seconds(5);
         *self.stats.lock().unwrap() = Stats::default();
@@ -265,11 +292,12 @@ impl Contract {
             .into_result()
             .map_err(|e| anyhow!("{} execute: {e}", self.name))?;
         let vm_gas = self.vm.create_gas_report().used_internally - before;
-        Ok(Measured {
+        let m = Measured {
             vm_gas,
             stats: *self.stats.lock().unwrap(),
             events: event_gas(&resp),
-        })
+        };
+        Ok((m, resp))
     }
 }
 
@@ -689,6 +717,72 @@ fn main() -> Result<()> {
             txs: 1,
         });
     }
+
+    // ---- escrow deals: every push payout is a `reply_on_error` sub-message, so a payout
+    // that goes through costs no reply; one the asset refuses costs the failed transfer plus
+    // one `reply` call, which holds it for the recipient ----
+    let mut esc = instance(
+        "royalty-escrow",
+        &escrow_wasm,
+        &a("escrow_deals"),
+        raw.clone(),
+    )?;
+    esc.instantiate(
+        &owner,
+        &escrow::InstantiateMsg {
+            owner: None,
+            registry: Some(a("registry_plain")),
+            accepted_cw20: vec![],
+            dispute_timeout_seconds: 86_400,
+        },
+    )?;
+    let terms = escrow::DealTerms {
+        payee: bob.clone(),
+        arbiter: None,
+        milestones: vec![Uint128::new(500), Uint128::new(500)],
+        expires_at: Timestamp::from_seconds(1_800_000_000),
+    };
+    let m = esc.execute_with_funds(
+        &alice,
+        &escrow::ExecuteMsg::CreateDeal(terms),
+        vec![cosmwasm_std::Coin::new(1_000u128, "ueur")],
+    )?;
+    rows.push(Row {
+        op: "escrow create_deal (native, 2 milestones)".into(),
+        contract: "royalty-escrow",
+        m,
+        txs: 1,
+    });
+    let (m, resp) = esc.execute_full(
+        &alice,
+        &escrow::ExecuteMsg::Release {
+            deal_id: 1,
+            milestone: Some(0),
+        },
+        vec![],
+    )?;
+    rows.push(Row {
+        op: "escrow release (payout sub-message; no reply when paid)".into(),
+        contract: "royalty-escrow",
+        m,
+        txs: 1,
+    });
+    let sub = resp
+        .messages
+        .first()
+        .ok_or_else(|| anyhow!("release sent no payout"))?;
+    let m = esc.reply(&Reply {
+        id: sub.id,
+        payload: sub.payload.clone(),
+        gas_used: 0,
+        result: SubMsgResult::Err("refused by the asset".into()),
+    })?;
+    rows.push(Row {
+        op: "escrow reply: a refused payout is held".into(),
+        contract: "royalty-escrow",
+        m,
+        txs: 1,
+    });
 
     print_table(
         &rows,
