@@ -18,8 +18,8 @@ use cosmwasm_std::{
 };
 use cosmwasm_vm::testing::{MockApi, MockQuerier, MockStorage};
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_reply, Backend, BackendResult, Instance, InstanceOptions, Size,
-    Storage,
+    call_execute, call_instantiate, call_reply, Backend, BackendResult, Instance, InstanceOptions,
+    Size, Storage,
 };
 use cw20::Cw20Coin;
 use farthing_types::escrow;
@@ -258,7 +258,8 @@ impl Contract {
         *self.stats.lock().unwrap() = Stats::default();
         let before = self.vm.create_gas_report().used_internally;
         let res: cosmwasm_std::ContractResult<Response<Empty>> =
-            call_reply(&mut self.vm, &self.env, reply).map_err(|e| anyhow!("{}: {e}", self.name))?;
+            call_reply(&mut self.vm, &self.env, reply)
+                .map_err(|e| anyhow!("{}: {e}", self.name))?;
         let resp = res
             .into_result()
             .map_err(|e| anyhow!("{} reply: {e}", self.name))?;

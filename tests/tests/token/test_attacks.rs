@@ -14,11 +14,11 @@ use farthing_voucher::VoucherError;
 use super::assert_token_rejected;
 use super::paths::{channel_signer, voucher_signature};
 
-fn u(n: u128) -> Uint128 {
+pub(super) fn u(n: u128) -> Uint128 {
     Uint128::new(n)
 }
 
-const DAY: u64 = 86_400;
+pub(super) const DAY: u64 = 86_400;
 
 fn open_msg(s: &Suite, payee: &str, amount: u128, ttl: u64) -> ExecuteMsg {
     ExecuteMsg::OpenChannel {
@@ -31,7 +31,7 @@ fn open_msg(s: &Suite, payee: &str, amount: u128, ttl: u64) -> ExecuteMsg {
 }
 
 /// Opens a channel from `payer` to `payee`; returns its id (read from the response data).
-fn open(s: &mut Suite, payer: &str, payee: &str, amount: u128, ttl: u64) -> u64 {
+pub(super) fn open(s: &mut Suite, payer: &str, payee: &str, amount: u128, ttl: u64) -> u64 {
     let msg = open_msg(s, payee, amount, ttl);
     let payer = s.addr(payer);
     let resp = s.execute_token(&payer, &msg).unwrap();
@@ -39,11 +39,11 @@ fn open(s: &mut Suite, payer: &str, payee: &str, amount: u128, ttl: u64) -> u64 
     data["channel"].as_u64().expect("channel id in data")
 }
 
-fn channel(s: &Suite, id: u64) -> Channel {
+pub(super) fn channel(s: &Suite, id: u64) -> Channel {
     s.query_token(&QueryMsg::Channel { channel: id })
 }
 
-fn claim(
+pub(super) fn claim(
     s: &mut Suite,
     payee: &str,
     id: u64,
@@ -63,7 +63,11 @@ fn claim(
     )
 }
 
-fn exec(s: &mut Suite, who: &str, msg: &ExecuteMsg) -> anyhow::Result<cw_multi_test::AppResponse> {
+pub(super) fn exec(
+    s: &mut Suite,
+    who: &str,
+    msg: &ExecuteMsg,
+) -> anyhow::Result<cw_multi_test::AppResponse> {
     let sender = s.addr(who);
     s.execute_token(&sender, msg)
 }
@@ -146,7 +150,7 @@ fn the_deposit_counts_in_the_payers_window_at_lock() {
     assert_eq!(channel(&s, id).deposit, u(1_000));
 }
 
-fn pause(s: &mut Suite) {
+pub(super) fn pause(s: &mut Suite) {
     exec(
         s,
         "pauser",
@@ -157,7 +161,7 @@ fn pause(s: &mut Suite) {
     .unwrap();
 }
 
-fn unpause(s: &mut Suite) {
+pub(super) fn unpause(s: &mut Suite) {
     exec(
         s,
         "pauser",
@@ -168,7 +172,7 @@ fn unpause(s: &mut Suite) {
     .unwrap();
 }
 
-fn channel_suite() -> Suite {
+pub(super) fn channel_suite() -> Suite {
     SuiteBuilder::default()
         .with_funded("reader", 2, "DE", 10_000)
         .with_listed("publisher", 2, "FR")
@@ -969,7 +973,7 @@ fn one_user_cannot_exhaust_the_escrows_limits_for_everyone_else() {
         .with_listed("studio", 2, "FR")
         .with_escrow()
         .build();
-    let mut deal = |s: &mut Suite, payer: &str, payee: &str, amount: u128| -> u64 {
+    let deal = |s: &mut Suite, payer: &str, payee: &str, amount: u128| -> u64 {
         let terms = DealTerms {
             payee: s.addr(payee).to_string(),
             arbiter: None,

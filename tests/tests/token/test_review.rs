@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use cosmwasm_std::{coins, from_json, HexBinary, Timestamp, Uint128};
+use cosmwasm_std::{coins, HexBinary, Timestamp};
 use cw_multi_test::Executor;
 use farthing_micropay_token::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
@@ -11,64 +11,15 @@ use farthing_types::kyc::{
     Denial, DenialCode, PartyKind, PartyRole, Policy, TierLimit, TravelRule,
 };
 use farthing_types::token::{
-    Channel, ChannelClaim, ChannelsBy, ChannelsResponse, ExecuteMsg, MigrateMsg, QueryMsg,
-    SignerKey,
+    ChannelClaim, ChannelsBy, ChannelsResponse, ExecuteMsg, MigrateMsg, QueryMsg, SignerKey,
 };
 use farthing_voucher::VoucherError;
 
 use super::assert_token_rejected;
 use super::paths::{channel_signer, voucher_signature};
+use super::test_attacks::{channel, channel_suite, claim, exec, open, pause, u, unpause, DAY};
 
-fn u(n: u128) -> Uint128 {
-    Uint128::new(n)
-}
-
-const DAY: u64 = 86_400;
 const HOUR: u64 = 3_600;
-
-fn open_at(s: &mut Suite, payer: &str, payee: &str, amount: u128, expires_at: Timestamp) -> u64 {
-    let msg = ExecuteMsg::OpenChannel {
-        payee: s.addr(payee).to_string(),
-        amount: u(amount),
-        expires_at,
-        signer: channel_signer(),
-        travel_rule_ref: None,
-    };
-    let payer = s.addr(payer);
-    let resp = s.execute_token(&payer, &msg).unwrap();
-    let data: serde_json::Value = from_json(resp.data.expect("open_channel returns data")).unwrap();
-    data["channel"].as_u64().expect("channel id in data")
-}
-
-fn open(s: &mut Suite, payer: &str, payee: &str, amount: u128, ttl: u64) -> u64 {
-    let at = s.now().plus_seconds(ttl);
-    open_at(s, payer, payee, amount, at)
-}
-
-fn channel(s: &Suite, id: u64) -> Channel {
-    s.query_token(&QueryMsg::Channel { channel: id })
-}
-
-fn claim_msg(s: &Suite, payee: &str, id: u64, cumulative: u128, close: bool) -> ExecuteMsg {
-    let payee = s.addr(payee);
-    ExecuteMsg::Claim {
-        channel: id,
-        cumulative: u(cumulative),
-        signature: voucher_signature(s, id, &payee, cumulative),
-        close: Some(close),
-    }
-}
-
-fn claim(
-    s: &mut Suite,
-    payee: &str,
-    id: u64,
-    cumulative: u128,
-    close: bool,
-) -> anyhow::Result<cw_multi_test::AppResponse> {
-    let msg = claim_msg(s, payee, id, cumulative, close);
-    exec(s, payee, &msg)
-}
 
 fn claim_many_msg(s: &Suite, payee: &str, claims: &[(u64, u128)]) -> ExecuteMsg {
     let payee = s.addr(payee);
@@ -84,37 +35,10 @@ fn claim_many_msg(s: &Suite, payee: &str, claims: &[(u64, u128)]) -> ExecuteMsg 
     }
 }
 
-fn exec(s: &mut Suite, who: &str, msg: &ExecuteMsg) -> anyhow::Result<cw_multi_test::AppResponse> {
-    let sender = s.addr(who);
-    s.execute_token(&sender, msg)
-}
-
 fn err(r: anyhow::Result<cw_multi_test::AppResponse>) -> ContractError {
     r.expect_err("must be refused")
         .downcast::<ContractError>()
         .expect("a ContractError")
-}
-
-fn pause(s: &mut Suite) {
-    exec(
-        s,
-        "pauser",
-        &ExecuteMsg::Pause {
-            reason: "incident".into(),
-        },
-    )
-    .unwrap();
-}
-
-fn unpause(s: &mut Suite) {
-    exec(
-        s,
-        "pauser",
-        &ExecuteMsg::Unpause {
-            reason: "resolved".into(),
-        },
-    )
-    .unwrap();
 }
 
 fn freeze(s: &mut Suite, who: &str, frozen: bool) {
@@ -140,13 +64,6 @@ fn recover(s: &mut Suite, lost: &str, new: &str) {
         reason: "lost_key".into(),
     };
     exec(s, "agent", &msg).unwrap();
-}
-
-fn channel_suite() -> Suite {
-    SuiteBuilder::default()
-        .with_funded("reader", 2, "DE", 10_000)
-        .with_listed("publisher", 2, "FR")
-        .build()
 }
 
 /// total supply == sum of all balances + what open channels still lock.
