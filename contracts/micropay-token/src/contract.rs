@@ -89,6 +89,9 @@ pub fn instantiate(
         .registry
         .map(|r| deps.api.addr_validate(&r))
         .transpose()?;
+    if let Some(r) = &registry {
+        admin::ensure_registry(deps.as_ref(), r)?;
+    }
     CONFIG.save(
         deps.storage,
         &Config {

@@ -89,6 +89,9 @@ pub enum ContractError {
     #[error("[code=payment] {0}")]
     Payment(#[from] cw_utils::PaymentError),
 
+    #[error("[code=not_a_registry] {address} does not serve a KYC registry's policy")]
+    NotARegistry { address: String },
+
     #[error("[code=forced_transfer_to_self] a forced transfer needs a recipient other than its sender; unfreezing is the freezer's job")]
     ForcedTransferToSelf,
 
@@ -230,6 +233,7 @@ impl ContractError {
             Self::RecoveryTargetNotEmpty { .. } => "recovery_target_not_empty",
             Self::RecoverToSelf => "recover_to_self",
             Self::Payment(..) => "payment",
+            Self::NotARegistry { .. } => "not_a_registry",
             Self::ForcedTransferToSelf => "forced_transfer_to_self",
             Self::ChannelToSelf => "channel_to_self",
             Self::ChannelNotFound { .. } => "channel_not_found",

@@ -33,6 +33,9 @@ pub fn instantiate(
         .registry
         .map(|r| deps.api.addr_validate(&r))
         .transpose()?;
+    if let Some(r) = &registry {
+        crate::payout::ensure_registry(deps.as_ref(), r)?;
+    }
     CONFIG.save(
         deps.storage,
         &Config {
@@ -143,8 +146,11 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             work_id,
             epoch,
             asset,
-        } => royalty::claim(deps, env, info.sender, work_id, epoch, asset),
-        ExecuteMsg::ClaimHeld { asset } => admin::claim_held(deps, env, info, asset),
+            amount,
+        } => royalty::claim(deps, env, info.sender, work_id, epoch, asset, amount),
+        ExecuteMsg::ClaimHeld { asset, amount } => {
+            admin::claim_held(deps, env, info, asset, amount)
+        }
         ExecuteMsg::ResolveHeld {
             address,
             asset,

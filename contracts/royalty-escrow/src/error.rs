@@ -118,6 +118,12 @@ pub enum ContractError {
     #[error("[code=nothing_to_claim] nothing to claim")]
     NothingToClaim,
 
+    #[error("[code=exceeds_owed] {requested} requested, but only {owed} is owed")]
+    ExceedsOwed { requested: Uint128, owed: Uint128 },
+
+    #[error("[code=not_a_registry] {address} does not serve a KYC registry's policy")]
+    NotARegistry { address: String },
+
     #[error("[code=dispute_timeout_too_short] the dispute timeout must be at least {min} seconds")]
     DisputeTimeoutTooShort { min: u64 },
 
@@ -177,6 +183,8 @@ impl ContractError {
             Self::EpochNotFound { .. } => "epoch_not_found",
             Self::NotARecipient { .. } => "not_a_recipient",
             Self::NothingToClaim => "nothing_to_claim",
+            Self::ExceedsOwed { .. } => "exceeds_owed",
+            Self::NotARegistry { .. } => "not_a_registry",
             Self::DisputeTimeoutTooShort { .. } => "dispute_timeout_too_short",
             Self::HeldNotResolvable { .. } => "held_not_resolvable",
             Self::ContractAsParty { .. } => "contract_as_party",

@@ -19,7 +19,7 @@ use cosmwasm_std::{
 };
 use farthing_types::escrow::{events, AssetInfo};
 use farthing_types::kyc::{
-    check_recipient, check_sender, Denial, DenialCode, KycRegistry, PartyRole,
+    check_recipient, check_sender, Denial, DenialCode, KycRegistry, KycStatus, PartyRole,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -59,15 +59,54 @@ pub fn transfer_msg(asset: &AssetInfo, to: &Addr, amount: Uint128) -> ContractRe
     })
 }
 
-/// The registry's verdict on `to` as a recipient now (`Ok` when compliance is off).
-pub fn check(deps: Deps, env: &Env, to: &Addr) -> ContractResult<Result<(), Denial>> {
+/// Where an address stands with the registry now.
+pub struct Standing {
+    /// The verdict on it as a recipient (`Ok` when compliance is off).
+    pub verdict: Result<(), Denial>,
+    /// `Revoked` or `JurisdictionBlocked` when its record says so, whatever else the verdict
+    /// reports first (a suspended address in a blocked jurisdiction is sanctioned too).
+    pub sanction: Option<DenialCode>,
+}
+
+pub fn standing(deps: Deps, env: &Env, addr: &Addr) -> ContractResult<Standing> {
     let Some(registry) = CONFIG.load(deps.storage)?.registry else {
-        return Ok(Ok(()));
+        return Ok(Standing {
+            verdict: Ok(()),
+            sanction: None,
+        });
     };
     let registry = KycRegistry(registry);
     let policy = registry.policy(&deps.querier)?;
-    let record = registry.record(&deps.querier, to)?;
-    Ok(check_recipient(&policy, env.block.time, to, record.as_ref()).map(|_| ()))
+    let record = registry.record(&deps.querier, addr)?;
+    let sanction = record.as_ref().and_then(|r| {
+        if r.status == KycStatus::Revoked {
+            Some(DenialCode::Revoked)
+        } else if policy.is_blocked(&r.jurisdiction) {
+            Some(DenialCode::JurisdictionBlocked)
+        } else {
+            None
+        }
+    });
+    Ok(Standing {
+        verdict: check_recipient(&policy, env.block.time, addr, record.as_ref()).map(|_| ()),
+        sanction,
+    })
+}
+
+/// Refuses an address that does not serve a registry's policy: pointed at one, every
+/// payout would fail until the owner noticed.
+pub fn ensure_registry(deps: Deps, addr: &Addr) -> ContractResult<()> {
+    KycRegistry(addr.clone())
+        .policy(&deps.querier)
+        .map(|_| ())
+        .map_err(|_| ContractError::NotARegistry {
+            address: addr.to_string(),
+        })
+}
+
+/// The registry's verdict on `to` as a recipient now (`Ok` when compliance is off).
+pub fn check(deps: Deps, env: &Env, to: &Addr) -> ContractResult<Result<(), Denial>> {
+    Ok(standing(deps, env, to)?.verdict)
 }
 
 /// Refuses a funder (the payer of a deal, a top-up or a royalty payment, in any asset)
@@ -131,15 +170,16 @@ pub fn pay(
     if amount.is_zero() {
         return Ok(resp);
     }
-    let hold_code = match check(deps.as_ref(), env, to)? {
+    let standing = standing(deps.as_ref(), env, to)?;
+    let hold_code = match standing.verdict {
         Ok(()) => None,
         Err(d) => {
-            let sanctioned = matches!(
-                d.code,
-                DenialCode::Revoked | DenialCode::JurisdictionBlocked
-            );
             let cw20 = matches!(asset, AssetInfo::Cw20 { .. });
-            (kind == Kind::Release || sanctioned || cw20).then_some(d.code)
+            if kind == Kind::Release || cw20 {
+                Some(d.code)
+            } else {
+                standing.sanction
+            }
         }
     };
     match hold_code {

@@ -709,6 +709,7 @@ fn main() -> Result<()> {
             asset: escrow::AssetInfo::Native {
                 denom: "ueur".into(),
             },
+            amount: None,
         };
         let m = esc.execute(&creators[n - 1], &claim)?;
         rows.push(Row {

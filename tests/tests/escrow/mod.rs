@@ -4,6 +4,7 @@ mod test_admin;
 mod test_boundaries;
 mod test_deals;
 mod test_hardening;
+mod test_review;
 mod test_royalty;
 
 use cosmwasm_std::{to_json_binary, Addr, Coin, Uint128};

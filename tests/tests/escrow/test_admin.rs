@@ -77,6 +77,7 @@ fn unknown_ids_and_misuse_are_refused() {
                     work_id: 4,
                     epoch: None,
                     asset: native.clone(),
+                    amount: None,
                 },
             )
         },
@@ -194,6 +195,7 @@ fn unknown_ids_and_misuse_are_refused() {
                     work_id: 1,
                     epoch: Some(3),
                     asset: native,
+                    amount: None,
                 },
             )
         },

@@ -548,6 +548,7 @@ fn a_payee_whose_kyc_lapses_gets_the_release_held_until_compliant_again() {
         "payee",
         ExecuteMsg::ClaimHeld {
             asset: native.clone(),
+            amount: None,
         },
     )
     .unwrap_err()
@@ -561,13 +562,23 @@ fn a_payee_whose_kyc_lapses_gets_the_release_held_until_compliant_again() {
         "payee",
         ExecuteMsg::ClaimHeld {
             asset: native.clone(),
+            amount: None,
         },
     )
     .unwrap();
     assert_eq!(s.native_balance(&payee, DENOM), 1_000);
     assert_escrow_rejected(
         &mut s,
-        |s| exec(s, "payee", ExecuteMsg::ClaimHeld { asset: native }),
+        |s| {
+            exec(
+                s,
+                "payee",
+                ExecuteMsg::ClaimHeld {
+                    asset: native,
+                    amount: None,
+                },
+            )
+        },
         ContractError::NothingToClaim,
     );
 }

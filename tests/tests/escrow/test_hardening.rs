@@ -20,7 +20,14 @@ fn release(s: &mut Suite, who: &str, deal_id: u64, milestone: Option<u32>) -> Ap
 }
 
 fn claim_held(s: &mut Suite, who: &str, asset: AssetInfo) -> anyhow::Result<AppResponse> {
-    exec(s, who, ExecuteMsg::ClaimHeld { asset })
+    exec(
+        s,
+        who,
+        ExecuteMsg::ClaimHeld {
+            asset,
+            amount: None,
+        },
+    )
 }
 
 fn token_error_unchanged(
@@ -444,9 +451,11 @@ fn messages_that_take_no_funds_refuse_attached_coins() {
             work_id: 1,
             epoch: None,
             asset: native_asset(),
+            amount: None,
         },
         ExecuteMsg::ClaimHeld {
             asset: native_asset(),
+            amount: None,
         },
         ExecuteMsg::ResolveHeld {
             address: payee.to_string(),

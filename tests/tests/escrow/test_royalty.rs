@@ -81,6 +81,7 @@ fn claim_all(s: &mut Suite, work_id: u64, n: usize, epoch: Option<u32>) -> u128 
                 work_id,
                 epoch,
                 asset: asset.clone(),
+                amount: None,
             },
             &[],
         ) {
@@ -206,6 +207,7 @@ fn a_split_update_only_affects_later_payments() {
                     work_id: work,
                     epoch: Some(1),
                     asset: asset.clone(),
+                    amount: None,
                 },
                 &[],
             )
@@ -254,6 +256,7 @@ fn a_recipient_whose_kyc_lapses_does_not_block_the_others() {
                 work_id: work,
                 epoch: None,
                 asset: asset.clone(),
+                amount: None,
             },
             &[],
         )
@@ -269,6 +272,7 @@ fn a_recipient_whose_kyc_lapses_does_not_block_the_others() {
                 work_id: work,
                 epoch: None,
                 asset: asset.clone(),
+                amount: None,
             },
             &[],
         )
@@ -283,6 +287,7 @@ fn a_recipient_whose_kyc_lapses_does_not_block_the_others() {
             work_id: work,
             epoch: None,
             asset,
+            amount: None,
         },
         &[],
     )
@@ -421,6 +426,7 @@ fn work_registration_rules() {
                     work_id: 1,
                     epoch: None,
                     asset: token,
+                    amount: None,
                 },
             )
         },

@@ -917,3 +917,33 @@ fn the_channel_bounds_are_thirty_days_and_ten_years() {
         3_650 * 24 * 3_600
     );
 }
+
+/// A token pointed at something that is not a registry would refuse every movement: the
+/// owner's `set_registry` is refused instead.
+#[test]
+fn set_registry_refuses_an_address_that_is_not_a_registry() {
+    let mut s = channel_suite();
+    let (owner, token) = (s.owner.clone(), s.token.to_string());
+    assert_token_rejected(
+        &mut s,
+        |s| {
+            s.execute_token(
+                &owner,
+                &ExecuteMsg::SetRegistry {
+                    registry: Some(token.clone()),
+                },
+            )
+        },
+        ContractError::NotARegistry {
+            address: token.clone(),
+        },
+    );
+    let registry = s.registry.to_string();
+    s.execute_token(
+        &owner,
+        &ExecuteMsg::SetRegistry {
+            registry: Some(registry),
+        },
+    )
+    .unwrap();
+}

@@ -42,6 +42,9 @@ pub fn set_role(
 pub fn set_registry(deps: DepsMut, info: MessageInfo, registry: Option<String>) -> ContractResult {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let registry = registry.map(|r| deps.api.addr_validate(&r)).transpose()?;
+    if let Some(r) = &registry {
+        ensure_registry(deps.as_ref(), r)?;
+    }
     let mut config = CONFIG.load(deps.storage)?;
     config.registry = registry.clone();
     CONFIG.save(deps.storage, &config)?;
@@ -49,6 +52,17 @@ pub fn set_registry(deps: DepsMut, info: MessageInfo, registry: Option<String>) 
         .add_event(events::registry_set(registry.as_ref(), &info.sender))
         .add_attribute("action", "set_registry")
         .add_attribute("sender", info.sender))
+}
+
+/// Refuses an address that does not serve a registry's policy: pointed at one, every
+/// balance movement would fail until the owner noticed.
+pub fn ensure_registry(deps: cosmwasm_std::Deps, addr: &cosmwasm_std::Addr) -> ContractResult<()> {
+    farthing_types::kyc::KycRegistry(addr.clone())
+        .policy(&deps.querier)
+        .map(|_| ())
+        .map_err(|_| ContractError::NotARegistry {
+            address: addr.to_string(),
+        })
 }
 
 pub fn update_ownership(

@@ -1,27 +1,44 @@
 //! Held payouts, the cw20 allowlist, the registry, ownership.
 
-use cosmwasm_std::{Addr, DepsMut, Empty, Env, MessageInfo, Response};
+use cosmwasm_std::{Addr, DepsMut, Empty, Env, MessageInfo, Response, Uint128};
 use farthing_types::escrow::{events, AssetInfo};
-use farthing_types::kyc::{is_valid_reason, DenialCode};
+use farthing_types::kyc::is_valid_reason;
 
 use crate::error::{ContractError, ContractResult};
 use crate::payout;
 use crate::state::{ACCEPTED_CW20, CONFIG, HELD};
 
+/// Takes `amount` (default: all) of what is held for `address` in `asset`.
 fn take_held(
     deps: &mut DepsMut,
     address: &Addr,
     asset: &AssetInfo,
-) -> ContractResult<cosmwasm_std::Uint128> {
+    amount: Option<Uint128>,
+) -> ContractResult<Uint128> {
     let key = asset.key();
-    let amount = HELD
+    let held = HELD
         .may_load(deps.storage, (address, &key))?
         .unwrap_or_default();
-    if amount.is_zero() {
+    if held.is_zero() {
         return Err(ContractError::NothingToClaim);
     }
-    HELD.remove(deps.storage, (address, &key));
-    Ok(amount)
+    let take = amount.unwrap_or(held);
+    if take.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    if take > held {
+        return Err(ContractError::ExceedsOwed {
+            requested: take,
+            owed: held,
+        });
+    }
+    let rest = held.checked_sub(take)?;
+    if rest.is_zero() {
+        HELD.remove(deps.storage, (address, &key));
+    } else {
+        HELD.save(deps.storage, (address, &key), &rest)?;
+    }
+    Ok(take)
 }
 
 pub fn claim_held(
@@ -29,9 +46,10 @@ pub fn claim_held(
     env: Env,
     info: MessageInfo,
     asset: AssetInfo,
+    amount: Option<Uint128>,
 ) -> ContractResult {
     payout::check(deps.as_ref(), &env, &info.sender)?.map_err(ContractError::Denied)?;
-    let amount = take_held(&mut deps, &info.sender, &asset)?;
+    let amount = take_held(&mut deps, &info.sender, &asset, amount)?;
     Ok(Response::new()
         .add_message(payout::transfer_msg(&asset, &info.sender, amount)?)
         .add_event(events::held_released(
@@ -61,26 +79,28 @@ pub fn resolve_held(
     }
     let address = deps.api.addr_validate(&address)?;
     let to = deps.api.addr_validate(&to)?;
-    // Only what compliance requires: the held address must be sanctioned now. Anything
-    // else (suspended, expired, not listed, compliant) stays its own to `ClaimHeld`.
-    match payout::check(deps.as_ref(), &env, &address)? {
-        Err(d)
-            if matches!(
-                d.code,
-                DenialCode::Revoked | DenialCode::JurisdictionBlocked
-            ) => {}
-        verdict => {
-            return Err(ContractError::HeldNotResolvable {
-                address: address.into_string(),
-                reason: verdict
-                    .err()
-                    .map_or("compliant", |d| d.code.as_str())
-                    .to_string(),
-            })
-        }
+    if to == env.contract.address {
+        // Funds "resolved" to the escrow itself would be owed to nobody.
+        return Err(ContractError::ContractAsParty {
+            address: to.into_string(),
+        });
+    }
+    // Only what compliance requires: the held address must be sanctioned now (its record
+    // says revoked or a blocked jurisdiction). Anything else (suspended, expired, not
+    // listed, compliant) stays its own to `ClaimHeld`.
+    let standing = payout::standing(deps.as_ref(), &env, &address)?;
+    if standing.sanction.is_none() {
+        return Err(ContractError::HeldNotResolvable {
+            address: address.into_string(),
+            reason: standing
+                .verdict
+                .err()
+                .map_or("compliant", |d| d.code.as_str())
+                .to_string(),
+        });
     }
     payout::check(deps.as_ref(), &env, &to)?.map_err(ContractError::Denied)?;
-    let amount = take_held(&mut deps, &address, &asset)?;
+    let amount = take_held(&mut deps, &address, &asset, None)?;
     Ok(Response::new()
         .add_message(payout::transfer_msg(&asset, &to, amount)?)
         .add_event(
@@ -116,6 +136,9 @@ pub fn set_token(deps: DepsMut, info: MessageInfo, address: String, allow: bool)
 pub fn set_registry(deps: DepsMut, info: MessageInfo, registry: Option<String>) -> ContractResult {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let registry = registry.map(|r| deps.api.addr_validate(&r)).transpose()?;
+    if let Some(r) = &registry {
+        payout::ensure_registry(deps.as_ref(), r)?;
+    }
     CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
         c.registry = registry.clone();
         Ok(c)

@@ -217,11 +217,18 @@ pub fn claim(
     work_id: u64,
     epoch: Option<u32>,
     asset: AssetInfo,
+    amount: Option<Uint128>,
 ) -> ContractResult {
     let (epoch, owed, claimed) = claimable(deps.as_ref(), work_id, epoch, &asset, &sender)?;
     if owed.is_zero() {
         return Err(ContractError::NothingToClaim);
     }
+    let owed = match amount {
+        None => owed,
+        Some(a) if a.is_zero() => return Err(ContractError::ZeroAmount),
+        Some(a) if a > owed => return Err(ContractError::ExceedsOwed { requested: a, owed }),
+        Some(a) => a,
+    };
     // A pull claim by a non-compliant recipient is refused; the share stays owed to them.
     payout::check(deps.as_ref(), &env, &sender)?.map_err(ContractError::Denied)?;
     CLAIMED.save(

@@ -141,12 +141,18 @@ pub enum ExecuteMsg {
         work_id: u64,
         epoch: Option<u32>,
         asset: AssetInfo,
+        /// Claim only this much of what is owed (default: all of it), for example to stay
+        /// under the travel-rule threshold of the asset.
+        amount: Option<Uint128>,
     },
 
     // ---- held payouts ----
     /// Collect payouts held while the sender was not compliant.
     ClaimHeld {
         asset: AssetInfo,
+        /// Collect only this much of what is held (default: all of it), for example to
+        /// stay under the travel-rule threshold of the asset.
+        amount: Option<Uint128>,
     },
     /// Owner: the compliance process for held funds of an address that the registry, at
     /// this moment, refuses as revoked or in a blocked jurisdiction: send them to `to` (who
