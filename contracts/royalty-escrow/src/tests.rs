@@ -170,7 +170,7 @@ proptest! {
             if *update == 1 {
                 let who = addr(&format!("e{epoch}r{}", i % splits[epoch].len()));
                 if let Ok(resp) = execute(deps.as_mut(), mock_env(), message_info(&who, &[]), ExecuteMsg::Claim {
-                    work_id: 1, epoch: Some(epoch as u32), asset: AssetInfo::Native { denom: "ueur".into() },
+                    work_id: 1, epoch: Some(epoch as u32), asset: AssetInfo::Native { denom: "ueur".into() }, amount: None,
                 }) {
                     paid += sent(&resp);
                 }
@@ -184,7 +184,7 @@ proptest! {
             for i in 0..bps.len() {
                 let who = addr(&format!("e{e}r{i}"));
                 if let Ok(resp) = execute(deps.as_mut(), mock_env(), message_info(&who, &[]), ExecuteMsg::Claim {
-                    work_id: 1, epoch: Some(e as u32), asset: AssetInfo::Native { denom: "ueur".into() },
+                    work_id: 1, epoch: Some(e as u32), asset: AssetInfo::Native { denom: "ueur".into() }, amount: None,
                 }) {
                     paid += sent(&resp);
                 }
