@@ -267,3 +267,22 @@ pub fn receive_as_token(
         &[],
     )
 }
+
+pub fn u(n: u128) -> Uint128 {
+    Uint128::new(n)
+}
+
+pub fn release(s: &mut Suite, who: &str, deal_id: u64, milestone: Option<u32>) -> AppResponse {
+    exec(s, who, ExecuteMsg::Release { deal_id, milestone }).unwrap()
+}
+
+pub fn claim_held(s: &mut Suite, who: &str, asset: AssetInfo) -> anyhow::Result<AppResponse> {
+    exec(
+        s,
+        who,
+        ExecuteMsg::ClaimHeld {
+            asset,
+            amount: None,
+        },
+    )
+}

@@ -2,7 +2,7 @@
 //! held funds are resolved only for compliance, no stray coins, stale settlements are void,
 //! bounded queries, created ids in `data`.
 
-use cosmwasm_std::{Coin, Uint128};
+use cosmwasm_std::Coin;
 use cw_utils::PaymentError;
 use farthing_royalty_escrow::ContractError;
 use farthing_testing::kyc_input;
@@ -10,25 +10,6 @@ use farthing_types::escrow::{DealStatus, DealTerms, ExecuteMsg, ReceiveMsg, Shar
 use farthing_types::kyc::{Denial, DenialCode, KycStatus, PartyRole, Policy, TravelRule};
 
 use super::*;
-
-fn u(n: u128) -> Uint128 {
-    Uint128::new(n)
-}
-
-fn release(s: &mut Suite, who: &str, deal_id: u64, milestone: Option<u32>) -> AppResponse {
-    exec(s, who, ExecuteMsg::Release { deal_id, milestone }).unwrap()
-}
-
-fn claim_held(s: &mut Suite, who: &str, asset: AssetInfo) -> anyhow::Result<AppResponse> {
-    exec(
-        s,
-        who,
-        ExecuteMsg::ClaimHeld {
-            asset,
-            amount: None,
-        },
-    )
-}
 
 fn token_error_unchanged(
     s: &mut Suite,

@@ -3,7 +3,7 @@
 //!
 //! Each test names the guarantee it attacks. A test that fails is a hole in the change.
 
-use cosmwasm_std::{Coin, Uint128};
+use cosmwasm_std::Coin;
 use cw_utils::PaymentError;
 use farthing_royalty_escrow::ContractError;
 use farthing_testing::kyc_input;
@@ -11,25 +11,6 @@ use farthing_types::escrow::{DealStatus, ExecuteMsg, ReceiveMsg, Share, WorkTerm
 use farthing_types::kyc::{KycStatus, Policy, TravelRule};
 
 use super::*;
-
-fn u(n: u128) -> Uint128 {
-    Uint128::new(n)
-}
-
-fn release(s: &mut Suite, who: &str, deal_id: u64, milestone: Option<u32>) -> AppResponse {
-    exec(s, who, ExecuteMsg::Release { deal_id, milestone }).unwrap()
-}
-
-fn claim_held(s: &mut Suite, who: &str, asset: AssetInfo) -> anyhow::Result<AppResponse> {
-    exec(
-        s,
-        who,
-        ExecuteMsg::ClaimHeld {
-            asset,
-            amount: None,
-        },
-    )
-}
 
 fn resolve_held(
     s: &mut Suite,

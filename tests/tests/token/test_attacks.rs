@@ -569,12 +569,18 @@ fn hex_32(s: &str) -> Vec<u8> {
 
 #[test]
 fn a_frozen_spender_cannot_spend_allowances() {
-    for path in ["transfer_from", "send_from", "burn_from"] {
-        let mut s = SuiteBuilder::default()
+    // With the registry and without it: the freeze is the token's own rule.
+    let paths = ["transfer_from", "send_from", "burn_from"];
+    for (path, compliance) in paths.iter().flat_map(|p| [(*p, true), (*p, false)]) {
+        let builder = SuiteBuilder::default()
             .with_funded("alice", 2, "DE", 1_000)
             .with_listed("spender", 2, "DE")
-            .with_listed("bob", 2, "DE")
-            .build();
+            .with_listed("bob", 2, "DE");
+        let mut s = if compliance {
+            builder.build()
+        } else {
+            builder.with_token_without_compliance().build()
+        };
         let (alice, spender, bob) = (s.addr("alice"), s.addr("spender"), s.addr("bob"));
         exec(
             &mut s,

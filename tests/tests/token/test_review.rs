@@ -584,54 +584,6 @@ fn an_expired_then_removed_payer_is_stopped_and_its_refund_held() {
     assert_eq!((acc.balance, acc.frozen_amount), (u(9_900), u(900)));
 }
 
-/// Guarantee 6 with the registry switched off: the frozen-spender check is not only in the
-/// registry branch.
-#[test]
-fn a_frozen_spender_is_refused_with_the_registry_off() {
-    for path in ["transfer_from", "send_from", "burn_from"] {
-        let mut s = SuiteBuilder::default()
-            .with_funded("alice", 2, "DE", 1_000)
-            .with_token_without_compliance()
-            .build();
-        let (alice, spender, bob) = (s.addr("alice"), s.addr("spender"), s.addr("bob"));
-        exec(
-            &mut s,
-            "alice",
-            &ExecuteMsg::IncreaseAllowance {
-                spender: spender.to_string(),
-                amount: u(500),
-                expires: None,
-            },
-        )
-        .unwrap();
-        freeze(&mut s, "spender", true);
-        let msg = match path {
-            "transfer_from" => ExecuteMsg::TransferFrom {
-                owner: alice.to_string(),
-                recipient: bob.to_string(),
-                amount: u(100),
-            },
-            "send_from" => ExecuteMsg::SendFrom {
-                owner: alice.to_string(),
-                contract: bob.to_string(),
-                amount: u(100),
-                msg: cosmwasm_std::to_json_binary(&"x").unwrap(),
-            },
-            _ => ExecuteMsg::BurnFrom {
-                owner: alice.to_string(),
-                amount: u(100),
-            },
-        };
-        assert_token_rejected(
-            &mut s,
-            |s| s.execute_token(&spender, &msg),
-            ContractError::AccountFrozen {
-                address: spender.to_string(),
-            },
-        );
-    }
-}
-
 /// Guarantee 10: claim and claim_many together never pay more than the deposit; a batch
 /// cannot name a channel twice; claims count in no window; supply == balances + locked.
 #[test]
