@@ -467,12 +467,16 @@ pub fn plan(deps: Deps, env: &Env, mv: &Movement) -> ContractResult<Plan> {
             }
             let old = std::mem::take(ledger.account(lost)?);
             plan.recovered = (old.balance, old.frozen_amount);
+            // The lost wallet's freeze clock stops where it is; it never turns back, or its
+            // channels would lose stop time already counted.
+            let clock = old.frozen_until(now);
             // The lost wallet stays frozen so nothing is sent to it by mistake. That freeze
             // stops nobody (its freeze clock does not run): its channels pay their payees,
             // and what they return goes to the new wallet (`state::RECOVERED`).
             let dead = ledger.account(lost)?;
             dead.frozen = true;
             dead.frozen_at = 0;
+            dead.frozen_seconds = clock;
             *ledger.account(to)? = Account {
                 window_start: 0,
                 window_used: Uint128::zero(),

@@ -899,3 +899,50 @@ fn set_registry_refuses_an_address_that_is_not_a_registry() {
     )
     .unwrap();
 }
+
+/// A recovery must not turn the lost wallet's freeze clock back: a channel it pays keeps
+/// every second of its payer's earlier freeze, and a pause after the recovery adds to it.
+#[test]
+fn a_recovery_does_not_turn_the_stop_clock_back() {
+    let mut s = SuiteBuilder::default()
+        .with_funded("reader", 2, "DE", 10_000)
+        .with_listed("reader_new", 2, "DE")
+        .with_listed("publisher", 2, "FR")
+        .build();
+    let id = open(&mut s, "reader", "publisher", 1_000, 10 * DAY);
+    let expires_at = channel(&s, id).expires_at;
+    let freezer = s.addr("freezer");
+    let reader = s.addr("reader").to_string();
+    let freeze = |frozen: bool| {
+        if frozen {
+            ExecuteMsg::Freeze {
+                address: reader.clone(),
+                reason: "sanctions_hit".into(),
+            }
+        } else {
+            ExecuteMsg::Unfreeze {
+                address: reader.clone(),
+                reason: "cleared".into(),
+            }
+        }
+    };
+    s.execute_token(&freezer, &freeze(true)).unwrap();
+    s.advance_seconds(DAY);
+    s.execute_token(&freezer, &freeze(false)).unwrap();
+    assert_eq!(channel(&s, id).expires_at, expires_at.plus_seconds(DAY));
+    let new = s.addr("reader_new").to_string();
+    exec(
+        &mut s,
+        "agent",
+        &ExecuteMsg::Recover {
+            lost: reader.clone(),
+            new_address: new,
+            reason: "lost_key".into(),
+        },
+    )
+    .unwrap();
+    pause(&mut s);
+    s.advance_seconds(2 * DAY);
+    unpause(&mut s);
+    assert_eq!(channel(&s, id).expires_at, expires_at.plus_seconds(3 * DAY));
+}
