@@ -2,5 +2,6 @@
 
 mod docs;
 mod escrow;
+mod invariants;
 mod registry;
 mod token;
