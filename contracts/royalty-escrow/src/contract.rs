@@ -74,6 +74,7 @@ fn takes_funds(msg: &ExecuteMsg) -> bool {
         | ExecuteMsg::Claim { .. }
         | ExecuteMsg::ClaimHeld { .. }
         | ExecuteMsg::ResolveHeld { .. }
+        | ExecuteMsg::SweepStray { .. }
         | ExecuteMsg::AllowToken { .. }
         | ExecuteMsg::DisallowToken { .. }
         | ExecuteMsg::SetRegistry { .. }
@@ -157,6 +158,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             to,
             reason,
         } => admin::resolve_held(deps, env, info, address, asset, to, reason),
+        ExecuteMsg::SweepStray { asset, to } => admin::sweep_stray(deps, env, info, asset, to),
         ExecuteMsg::AllowToken { address } => admin::set_token(deps, info, address, true),
         ExecuteMsg::DisallowToken { address } => admin::set_token(deps, info, address, false),
         ExecuteMsg::SetRegistry { registry } => admin::set_registry(deps, info, registry),
@@ -174,7 +176,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult {
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     let bin = match msg {
         QueryMsg::Deal { deal_id } => to_json_binary(&query::deal(deps, deal_id)?),
         QueryMsg::Deals {
@@ -197,6 +199,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::AcceptedTokens { start_after, limit } => {
             to_json_binary(&query::accepted_tokens(deps, start_after, limit)?)
         }
+        QueryMsg::Owed { asset } => to_json_binary(&query::owed(deps, &env, &asset)?),
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?;

@@ -130,6 +130,13 @@ pub enum ContractError {
     #[error("[code=held_not_resolvable] held funds of {address} are not for the owner to resolve ({reason}): only a revoked or jurisdiction-blocked address's are; the address claims them itself")]
     HeldNotResolvable { address: String, reason: String },
 
+    #[error("[code=nothing_to_sweep] the escrow holds no stray {asset}: it holds {holdings} and owes {owed}")]
+    NothingToSweep {
+        asset: String,
+        holdings: Uint128,
+        owed: Uint128,
+    },
+
     #[error("[code=contract_as_party] the escrow contract {address} cannot be a deal party or a split recipient")]
     ContractAsParty { address: String },
 
@@ -187,6 +194,7 @@ impl ContractError {
             Self::NotARegistry { .. } => "not_a_registry",
             Self::DisputeTimeoutTooShort { .. } => "dispute_timeout_too_short",
             Self::HeldNotResolvable { .. } => "held_not_resolvable",
+            Self::NothingToSweep { .. } => "nothing_to_sweep",
             Self::ContractAsParty { .. } => "contract_as_party",
             Self::TooManyAssets { .. } => "too_many_assets",
             Self::UnknownReply { .. } => "unknown_reply",

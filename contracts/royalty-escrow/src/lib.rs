@@ -8,6 +8,7 @@ pub mod contract;
 mod error;
 mod execute;
 mod migrate;
+mod migrations;
 mod payout;
 mod query;
 pub mod state;

@@ -1,12 +1,16 @@
 use cosmwasm_std::{DepsMut, Env, Response};
 use farthing_types::escrow::MigrateMsg;
+use semver::Version;
 
-use crate::{ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
+use crate::{migrations, ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
 
 /// Checks the stored contract name and that the stored version is not newer (semver),
-/// then records the new version. No stored data has changed shape since 0.1.0.
+/// runs the conversion of every release after the stored one, then records the new version.
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult {
     let from = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    if from < Version::new(0, 2, 0) {
+        migrations::v0_2_0::migrate(deps.storage)?;
+    }
     Ok(Response::new()
         .add_attribute("action", "migrate")
         .add_attribute("from_version", from.to_string())

@@ -23,7 +23,7 @@ use farthing_types::kyc::{
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{CONFIG, HELD};
+use crate::state::{CONFIG, HELD, OWED};
 
 /// Reply id of every push payout sub-message.
 pub const PAYOUT_REPLY_ID: u64 = 1;
@@ -34,6 +34,28 @@ pub struct HeldPayout {
     pub recipient: Addr,
     pub asset: AssetInfo,
     pub amount: Uint128,
+}
+
+/// Records a deposit: the escrow owes `amount` more of `asset`.
+pub fn owe(storage: &mut dyn Storage, asset: &AssetInfo, amount: Uint128) -> ContractResult<()> {
+    OWED.update(storage, &asset.key(), |o| -> ContractResult<_> {
+        Ok(o.unwrap_or_default().checked_add(amount)?)
+    })?;
+    Ok(())
+}
+
+/// The message that pays `amount` of what the escrow owes in `asset` to `to`: the escrow
+/// owes that much less (a push payout the asset refuses is owed again, see `on_reply`).
+pub fn send(
+    storage: &mut dyn Storage,
+    asset: &AssetInfo,
+    to: &Addr,
+    amount: Uint128,
+) -> ContractResult<CosmosMsg> {
+    let key = asset.key();
+    let owed = OWED.may_load(storage, &key)?.unwrap_or_default();
+    OWED.save(storage, &key, &owed.checked_sub(amount)?)?;
+    transfer_msg(asset, to, amount)
 }
 
 /// The bank or cw20 message that sends `amount` of `asset` to `to`.
@@ -194,7 +216,7 @@ pub fn pay(
                 amount,
             })?;
             Ok(resp.add_submessage(
-                SubMsg::reply_on_error(transfer_msg(asset, to, amount)?, PAYOUT_REPLY_ID)
+                SubMsg::reply_on_error(send(deps.storage, asset, to, amount)?, PAYOUT_REPLY_ID)
                     .with_payload(payload),
             ))
         }
@@ -210,6 +232,8 @@ pub fn on_reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult {
         SubMsgResult::Ok(_) => Ok(resp.add_attribute("action", "payout_sent")),
         SubMsgResult::Err(_) => {
             let p: HeldPayout = from_json(&msg.payload)?;
+            // The transfer did not leave: it is owed again, now as a held payout.
+            owe(deps.storage, &p.asset, p.amount)?;
             hold(deps.storage, &p.recipient, &p.asset, p.amount)?;
             Ok(resp
                 .add_attribute("action", "payout_held")

@@ -1,13 +1,13 @@
-use cosmwasm_std::{Addr, Deps, Order, StdResult};
+use cosmwasm_std::{Addr, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use farthing_types::escrow::{
     AcceptedTokensResponse, AssetInfo, ClaimableResponse, ConfigResponse, Deal, DealsBy,
-    DealsResponse, HeldAsset, HeldResponse, WorkResponse,
+    DealsResponse, HeldAsset, HeldResponse, OwedResponse, WorkResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::royalty;
-use crate::state::{deals, ACCEPTED_CW20, CONFIG, HELD, REVENUE, SPLITS, WORKS};
+use crate::state::{deals, ACCEPTED_CW20, CONFIG, HELD, OWED, REVENUE, SPLITS, WORKS};
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 30;
@@ -151,6 +151,31 @@ pub fn accepted_tokens(
         .take(page_size(limit))
         .collect::<StdResult<_>>()?;
     Ok(AcceptedTokensResponse { tokens })
+}
+
+/// What the escrow owes and holds in `asset`, and the stray rest.
+pub fn owed(deps: Deps, env: &Env, asset: &AssetInfo) -> ContractResult<OwedResponse> {
+    let me = &env.contract.address;
+    let holdings = match asset {
+        AssetInfo::Native { denom } => deps.querier.query_balance(me, denom)?.amount,
+        AssetInfo::Cw20 { address } => {
+            let b: cw20::BalanceResponse = deps.querier.query_wasm_smart(
+                address,
+                &cw20::Cw20QueryMsg::Balance {
+                    address: me.to_string(),
+                },
+            )?;
+            b.balance
+        }
+    };
+    let owed = OWED
+        .may_load(deps.storage, &asset.key())?
+        .unwrap_or_default();
+    Ok(OwedResponse {
+        owed,
+        holdings,
+        stray: holdings.saturating_sub(owed),
+    })
 }
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {

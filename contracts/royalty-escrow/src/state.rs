@@ -63,3 +63,8 @@ pub const REVENUE: Map<(u64, u32, &str), Uint128> = Map::new("rv");
 pub const CLAIMED: Map<((u64, u32), &str, &Addr), Uint128> = Map::new("cl");
 /// (address, asset key) -> payouts held while the address was not compliant.
 pub const HELD: Map<(&Addr, &str), Uint128> = Map::new("h");
+/// asset key -> everything the escrow owes in that asset: what open deals hold, what royalty
+/// splits received and their recipients have not claimed, and held payouts. Raised by every
+/// deposit, lowered by every transfer out. What the escrow holds above it arrived outside its
+/// messages (a plain transfer or bank send) and is the owner's to sweep (`SweepStray`).
+pub const OWED: Map<&str, Uint128> = Map::new("ow");

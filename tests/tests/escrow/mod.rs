@@ -6,6 +6,7 @@ mod test_deals;
 mod test_hardening;
 mod test_review;
 mod test_royalty;
+mod test_stray;
 
 use cosmwasm_std::{to_json_binary, Addr, Coin, Uint128};
 use cw_multi_test::AppResponse;

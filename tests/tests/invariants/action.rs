@@ -379,6 +379,11 @@ pub enum Action {
         asset: Asset,
         to: usize,
     },
+    SweepStray {
+        by: Who,
+        asset: Asset,
+        to: usize,
+    },
     AllowToken {
         by: Who,
     },
@@ -602,6 +607,7 @@ pub fn action() -> BoxedStrategy<Action> {
             .prop_map(|(by, work, epoch, asset, amount)| A::ClaimRoyalty { by, work, epoch, asset, amount }),
         3 => (who(), asset(), prop::option::of(1u128..=5_000)).prop_map(|(by, asset, amount)| A::ClaimHeld { by, asset, amount }),
         1 => (who(), party(), asset(), party()).prop_map(|(by, address, asset, to)| A::ResolveHeld { by, address, asset, to }),
+        1 => (who(), asset(), party()).prop_map(|(by, asset, to)| A::SweepStray { by, asset, to }),
         1 => who().prop_map(|by| A::AllowToken { by }),
         1 => who().prop_map(|by| A::DisallowToken { by }),
         1 => (prop_oneof![1 => Just(Who::Proper), 2 => actor().prop_map(Who::Actor)], any::<bool>()).prop_map(|(by, off)| A::EscrowSetRegistry { by, off }),

@@ -36,6 +36,8 @@ pub struct View {
     pub escrow_gated: bool,
     /// Escrow holdings minus what it owes, per asset (token, native).
     pub surplus: [i128; 2],
+    /// Channels: (id, payer, closed, unclaimed rest).
+    pub channels: Vec<(u64, Addr, bool, u128)>,
     /// Native deals: (payer, refunded or held for the payer).
     pub native_refunds: Vec<(Addr, u128)>,
 }
@@ -85,6 +87,18 @@ impl World {
             standing,
             token_gated: self.token_config().registry.is_some(),
             escrow_gated: self.escrow_config().registry.is_some(),
+            channels: self
+                .raw_channels()
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.id,
+                        c.payer.clone(),
+                        c.closed,
+                        (c.deposit - c.claimed).u128(),
+                    )
+                })
+                .collect(),
             native_refunds: self
                 .all_deals()
                 .into_iter()
@@ -238,6 +252,22 @@ impl World {
                 a.balance
             );
         }
+        let owed = self.escrow_owed();
+        for (i, asset) in [super::action::Asset::Token, super::action::Asset::Native]
+            .into_iter()
+            .enumerate()
+        {
+            let r: farthing_types::escrow::OwedResponse =
+                self.s
+                    .query_escrow(&farthing_types::escrow::QueryMsg::Owed {
+                        asset: self.asset_info(asset),
+                    });
+            assert_eq!(
+                r.owed.u128(),
+                owed[i],
+                "the escrow's own ledger of what it owes is off"
+            );
+        }
         for (i, s) in view.surplus.iter().enumerate() {
             assert!(
                 *s >= 0,
@@ -303,11 +333,34 @@ pub fn check_gate(w: &World, action: &Action, call: &Call, before: &View, after:
                 b0.balance - b1.balance
             );
         }
+        // The documented exception (README, guarantee 1): a closing channel's unclaimed rest
+        // returns to its payer for free use unless the payer is stopped (an expired KYC
+        // does not stop it); a stopped payer gets it as frozen tokens.
+        let returned: u128 = if s.frozen || (before.token_gated && s.stopped_payer) {
+            0
+        } else {
+            after
+                .channels
+                .iter()
+                .filter(|(id, payer, closed, _)| {
+                    *closed
+                        && *payer == w.parties[p]
+                        && before.channels.iter().any(|(i, _, was, _)| i == id && !was)
+                })
+                .map(|(id, ..)| {
+                    before
+                        .channels
+                        .iter()
+                        .find(|(i, ..)| i == id)
+                        .map_or(0, |c| c.3)
+                })
+                .sum()
+        };
         if inn && !issuer {
             let free0 = b0.balance.u128() as i128 - b0.frozen_amount.u128() as i128;
             let free1 = b1.balance.u128() as i128 - b1.frozen_amount.u128() as i128;
             assert!(
-                free1 <= free0,
+                free1 <= free0 + returned as i128,
                 "{} ({s:?}) gained {} tokens for free use",
                 ACTOR_NAME(p),
                 free1 - free0

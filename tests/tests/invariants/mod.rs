@@ -59,6 +59,8 @@ impl ReferenceStateMachine for Model {
 
 static LIVENESS_EVERY: AtomicU64 = AtomicU64::new(25);
 static STEPS_RUN: AtomicU64 = AtomicU64::new(0);
+/// Steps run when the first invariant broke (before shrinking).
+static FIRST_FAIL: AtomicU64 = AtomicU64::new(0);
 /// Accepted and rejected steps per kind, over a run (printed with `--nocapture`).
 static STATS: std::sync::Mutex<BTreeMap<String, [u64; 2]>> = std::sync::Mutex::new(BTreeMap::new());
 
@@ -189,7 +191,12 @@ impl World {
             _ => {}
         }
         // Value sent to the escrow other than through its own messages and hooks is stray.
-        let through_escrow = matches!(call, Call::Escrow(_))
+        // (A sweep moves stray funds out: it is counted, as they were when they came in.)
+        let sweep = matches!(
+            call,
+            Call::Escrow(farthing_types::escrow::ExecuteMsg::SweepStray { .. })
+        );
+        let through_escrow = (matches!(call, Call::Escrow(_)) && !sweep)
             || matches!(
                 call,
                 Call::Token(t::ExecuteMsg::Send { .. } | t::ExecuteMsg::SendFrom { .. })
@@ -219,7 +226,11 @@ pub fn run(seed: u64, cases: u32, steps: usize, liveness_every: u64) -> u64 {
     let start = Instant::now();
     // Shrinking replays failing sequences many times: keep their panics quiet, report once.
     let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    FIRST_FAIL.store(0, Ordering::Relaxed);
+    std::panic::set_hook(Box::new(|_| {
+        let n = STEPS_RUN.load(Ordering::Relaxed);
+        let _ = FIRST_FAIL.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+    }));
     let result = runner.run(&strategy, |(state, transitions, seen)| {
         Sut::test_sequential(config.clone(), state, transitions, seen);
         Ok(())
@@ -249,7 +260,8 @@ pub fn run(seed: u64, cases: u32, steps: usize, liveness_every: u64) -> u64 {
         }
         Err(TestError::Fail(reason, (_, transitions, _))) => {
             panic!(
-                "invariant broken (seed {seed}); minimal sequence of {} steps:\n{:#?}\n{reason}",
+                "invariant broken (seed {seed}) after {} steps; minimal sequence of {} steps:\n{:#?}\n{reason}",
+                FIRST_FAIL.load(Ordering::Relaxed),
                 transitions.len(),
                 transitions
             )

@@ -192,6 +192,22 @@ impl World {
                 work: 0,
                 amount: 10_001,
             },
+            A::IncreaseAllowance {
+                owner: 6,
+                spender: 8,
+                amount: Amt::Fixed(50_000),
+            },
+            A::IncreaseAllowance {
+                owner: 7,
+                spender: 9,
+                amount: Amt::Fixed(20_000),
+            },
+            A::TransferFrom {
+                spender: 8,
+                owner: 6,
+                to: 10,
+                amount: Amt::Fixed(500),
+            },
             A::Send {
                 from: 6,
                 amount: Amt::Fixed(7_777),
@@ -380,6 +396,35 @@ impl World {
         }
     }
 
+    fn allowance_amount(&self, owner: &Addr, spender: &Addr, amt: Amt) -> u128 {
+        let a: cw20::AllowanceResponse = self.s.query_token(&token::QueryMsg::Allowance {
+            owner: owner.to_string(),
+            spender: spender.to_string(),
+        });
+        let allowed = a.allowance.u128();
+        match amt {
+            Amt::Zero => 0,
+            Amt::Fixed(n) => n.min(allowed.max(1)),
+            Amt::All => allowed,
+            Amt::AllPlusOne => allowed + 1,
+            Amt::Half => allowed / 2,
+        }
+    }
+
+    fn first_frozen(&self) -> Option<Addr> {
+        self.parties
+            .iter()
+            .find(|p| self.account(p).frozen)
+            .cloned()
+    }
+
+    fn first_frozen_tokens(&self) -> Option<Addr> {
+        self.parties
+            .iter()
+            .find(|p| !self.account(p).frozen_amount.is_zero())
+            .cloned()
+    }
+
     fn channel_at(&self, ix: usize) -> Option<(u64, usize)> {
         if self.channels.is_empty() {
             return None;
@@ -399,6 +444,10 @@ impl World {
             return 1_000;
         }
         self.works[ix % self.works.len()]
+    }
+
+    pub fn asset_info(&self, a: Asset) -> AssetInfo {
+        self.asset(a)
     }
 
     fn asset(&self, a: Asset) -> AssetInfo {
@@ -589,7 +638,13 @@ impl World {
             Action::RemoveOfficer { by, target } => (
                 self.who(by, self.owner_of(0)),
                 Call::Registry(K::RemoveOfficer {
-                    address: self.addr(target).to_string(),
+                    address: (if by == Who::Proper {
+                        self.officer()
+                    } else {
+                        None
+                    })
+                    .unwrap_or_else(|| self.addr(target))
+                    .to_string(),
                 }),
                 0,
             ),
@@ -700,7 +755,7 @@ impl World {
                 amount,
             } => {
                 let o = self.addr(owner);
-                let amount = self.amount(&o, amount);
+                let amount = self.allowance_amount(&o, &self.addr(spender), amount);
                 (
                     self.addr(spender),
                     Call::Token(T::TransferFrom {
@@ -720,7 +775,7 @@ impl World {
                 let o = self.addr(owner);
                 let amount = match &hook {
                     Hook::CreateDeal(spec) => Self::deal_deposit(spec),
-                    _ => self.amount(&o, amount),
+                    _ => self.allowance_amount(&o, &self.addr(spender), amount),
                 };
                 (
                     self.addr(spender),
@@ -739,7 +794,7 @@ impl World {
                 amount,
             } => {
                 let o = self.addr(owner);
-                let amount = self.amount(&o, amount);
+                let amount = self.allowance_amount(&o, &self.addr(spender), amount);
                 (
                     self.addr(spender),
                     Call::Token(T::BurnFrom {
@@ -842,7 +897,14 @@ impl World {
             Action::Unfreeze { by, target } => (
                 self.who(by, self.role_holder(Role::Freezer)),
                 Call::Token(T::Unfreeze {
-                    address: self.addr(target).to_string(),
+                    // The freezer lifts an existing freeze; anyone else tries `target`.
+                    address: (if by == Who::Proper {
+                        self.first_frozen()
+                    } else {
+                        None
+                    })
+                    .unwrap_or_else(|| self.addr(target))
+                    .to_string(),
                     reason: "lifted".to_string(),
                 }),
                 0,
@@ -861,7 +923,12 @@ impl World {
                 )
             }
             Action::UnfreezeTokens { by, target, amount } => {
-                let t = self.addr(target);
+                let t = (if by == Who::Proper {
+                    self.first_frozen_tokens()
+                } else {
+                    None
+                })
+                .unwrap_or_else(|| self.addr(target));
                 let frozen = self.account(&t).frozen_amount.u128();
                 let amount = match amount {
                     Amt::All => frozen,
@@ -925,7 +992,13 @@ impl World {
                 self.who(by, self.owner_of(1)),
                 Call::Token(T::RevokeRole {
                     role: Role::ALL[role as usize % 3],
-                    address: self.addr(from).to_string(),
+                    address: (if by == Who::Proper {
+                        self.role_holder(Role::ALL[role as usize % 3])
+                    } else {
+                        None
+                    })
+                    .unwrap_or_else(|| self.addr(from))
+                    .to_string(),
                 }),
                 0,
             ),
@@ -1236,8 +1309,12 @@ impl World {
             ),
             Action::ClaimHeld { by, asset, amount } => (
                 {
+                    // A held recipient who is a user (role holders are never listed).
                     let held = self.raw_held();
-                    self.who(by, held.first().map(|h| h.0.clone()))
+                    let user = held
+                        .iter()
+                        .find(|h| USERS.clone().any(|u| self.parties[u] == h.0));
+                    self.who(by, user.or(held.first()).map(|h| h.0.clone()))
                 },
                 Call::Escrow(E::ClaimHeld {
                     asset: self.asset(asset),
@@ -1257,6 +1334,14 @@ impl World {
                     asset: self.asset(asset),
                     to: self.addr(to).to_string(),
                     reason: "sanctioned".to_string(),
+                }),
+                0,
+            ),
+            Action::SweepStray { by, asset, to } => (
+                self.who(by, self.owner_of(2)),
+                Call::Escrow(E::SweepStray {
+                    asset: self.asset(asset),
+                    to: self.addr(to).to_string(),
                 }),
                 0,
             ),

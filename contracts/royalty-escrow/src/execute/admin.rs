@@ -51,7 +51,7 @@ pub fn claim_held(
     payout::check(deps.as_ref(), &env, &info.sender)?.map_err(ContractError::Denied)?;
     let amount = take_held(&mut deps, &info.sender, &asset, amount)?;
     Ok(Response::new()
-        .add_message(payout::transfer_msg(&asset, &info.sender, amount)?)
+        .add_message(payout::send(deps.storage, &asset, &info.sender, amount)?)
         .add_event(events::held_released(
             &info.sender,
             &info.sender,
@@ -102,12 +102,43 @@ pub fn resolve_held(
     payout::check(deps.as_ref(), &env, &to)?.map_err(ContractError::Denied)?;
     let amount = take_held(&mut deps, &address, &asset, None)?;
     Ok(Response::new()
-        .add_message(payout::transfer_msg(&asset, &to, amount)?)
+        .add_message(payout::send(deps.storage, &asset, &to, amount)?)
         .add_event(
             events::held_released(&address, &to, &asset, amount, &info.sender)
                 .add_attribute("reason", reason),
         )
         .add_attribute("action", "resolve_held")
+        .add_attribute("sender", info.sender))
+}
+
+/// Owner: moves what the escrow holds above what it owes in `asset` to `to`.
+pub fn sweep_stray(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    asset: AssetInfo,
+    to: String,
+) -> ContractResult {
+    cw_ownable::assert_owner(deps.storage, &info.sender)?;
+    let to = deps.api.addr_validate(&to)?;
+    if to == env.contract.address {
+        return Err(ContractError::ContractAsParty {
+            address: to.into_string(),
+        });
+    }
+    let owed = crate::query::owed(deps.as_ref(), &env, &asset)?;
+    if owed.stray.is_zero() {
+        return Err(ContractError::NothingToSweep {
+            asset: asset.to_string(),
+            holdings: owed.holdings,
+            owed: owed.owed,
+        });
+    }
+    payout::check(deps.as_ref(), &env, &to)?.map_err(ContractError::Denied)?;
+    Ok(Response::new()
+        .add_message(payout::transfer_msg(&asset, &to, owed.stray)?)
+        .add_event(events::stray_swept(&asset, owed.stray, &to, &info.sender))
+        .add_attribute("action", "sweep_stray")
         .add_attribute("sender", info.sender))
 }
 

@@ -104,6 +104,7 @@ pub fn create(
             deposit: amount,
         });
     }
+    payout::owe(deps.storage, &asset, amount)?;
     let id = next_id(deps.storage, &NEXT_DEAL)?;
     let deal = Deal {
         id,
@@ -172,6 +173,7 @@ pub fn top_up(
         });
     }
     deal.deposited = deal.deposited.checked_add(amount)?;
+    payout::owe(deps.storage, &deal.asset, amount)?;
     deal.milestones.push(Milestone {
         amount,
         released: false,

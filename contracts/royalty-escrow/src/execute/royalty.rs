@@ -164,6 +164,7 @@ pub fn pay(
         });
     }
     payout::screen_funder(deps.as_ref(), &env, &payer)?;
+    payout::owe(deps.storage, &asset, amount)?;
     let key = asset.key();
     REVENUE.update(
         deps.storage,
@@ -237,7 +238,7 @@ pub fn claim(
         &claimed.checked_add(owed)?,
     )?;
     Ok(Response::new()
-        .add_message(payout::transfer_msg(&asset, &sender, owed)?)
+        .add_message(payout::send(deps.storage, &asset, &sender, owed)?)
         .add_event(events::royalty_claimed(
             work_id, epoch, &sender, &asset, owed,
         ))

@@ -58,6 +58,14 @@ pub fn held_released(
         .add_attribute("by", by)
 }
 
+pub fn stray_swept(asset: &AssetInfo, amount: Uint128, to: &Addr, by: &Addr) -> Event {
+    Event::new("escrow_stray_swept")
+        .add_attribute("asset", asset.to_string())
+        .add_attribute("amount", amount)
+        .add_attribute("to", to)
+        .add_attribute("by", by)
+}
+
 pub fn work(kind: &str, id: u64, owner: &Addr, epoch: u32, recipients: usize) -> Event {
     Event::new(format!("royalty_{kind}"))
         .add_attribute("work_id", id.to_string())

@@ -170,6 +170,14 @@ pub enum ExecuteMsg {
     },
 
     // ---- administration (owner) ----
+    /// Owner: send what the escrow holds in `asset` above what it owes (`Owed`) to `to`,
+    /// who must pass compliance. Such funds arrived outside the escrow's messages (a plain
+    /// cw20 transfer, a bank send) and are owed to nobody; this is their way out. What the
+    /// escrow owes can never be swept.
+    SweepStray {
+        asset: AssetInfo,
+        to: String,
+    },
     AllowToken {
         address: String,
     },
@@ -293,6 +301,10 @@ pub enum QueryMsg {
         /// Page size: default 10, at most 30.
         limit: Option<u32>,
     },
+    /// What the escrow owes in `asset` (open deals, unclaimed royalties, held payouts),
+    /// what it holds, and the stray rest that `SweepStray` may move.
+    #[returns(OwedResponse)]
+    Owed { asset: AssetInfo },
     #[returns(ConfigResponse)]
     Config {},
 }
@@ -339,6 +351,16 @@ pub struct HeldResponse {
 pub struct AcceptedTokensResponse {
     /// One page of accepted cw20 token addresses, in address order.
     pub tokens: Vec<Addr>,
+}
+
+#[cw_serde]
+pub struct OwedResponse {
+    /// Owed to deals' parties, royalty recipients and held payouts' recipients.
+    pub owed: Uint128,
+    /// The escrow's balance of the asset.
+    pub holdings: Uint128,
+    /// `holdings - owed`: arrived outside the escrow's messages, owed to nobody.
+    pub stray: Uint128,
 }
 
 #[cw_serde]

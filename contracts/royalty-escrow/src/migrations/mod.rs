@@ -1,0 +1,3 @@
+//! One module per release whose stored data needs converting.
+
+pub mod v0_2_0;
