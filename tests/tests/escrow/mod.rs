@@ -5,6 +5,7 @@ mod test_boundaries;
 mod test_deals;
 mod test_hardening;
 mod test_review;
+mod test_review_owed;
 mod test_royalty;
 mod test_stray;
 
