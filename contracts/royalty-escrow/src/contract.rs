@@ -46,6 +46,7 @@ pub fn instantiate(
     for token in &msg.accepted_cw20 {
         ACCEPTED_CW20.save(deps.storage, &deps.api.addr_validate(token)?, &Empty {})?;
     }
+    crate::state::OWED_KEPT.save(deps.storage, &true)?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
         .add_attribute("sender", info.sender))

@@ -159,8 +159,11 @@ pub fn owed(deps: Deps, env: &Env, asset: &AssetInfo) -> ContractResult<OwedResp
     let holdings = match asset {
         AssetInfo::Native { denom } => deps.querier.query_balance(me, denom)?.amount,
         AssetInfo::Cw20 { address } => {
+            // The ledger is keyed by the normalized address: an alias (another spelling of
+            // the same contract) would read as owing nothing.
+            let address = deps.api.addr_validate(address.as_str())?;
             let b: cw20::BalanceResponse = deps.querier.query_wasm_smart(
-                address,
+                &address,
                 &cw20::Cw20QueryMsg::Balance {
                     address: me.to_string(),
                 },

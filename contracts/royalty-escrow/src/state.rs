@@ -68,3 +68,7 @@ pub const HELD: Map<(&Addr, &str), Uint128> = Map::new("h");
 /// deposit, lowered by every transfer out. What the escrow holds above it arrived outside its
 /// messages (a plain transfer or bank send) and is the owner's to sweep (`SweepStray`).
 pub const OWED: Map<&str, Uint128> = Map::new("ow");
+/// Set when `OWED` is kept: at instantiation, or once the migration has computed it. Builds
+/// before the ledger existed stored version "0.2.0" as well, so the migration goes by this
+/// marker, not by the version number.
+pub const OWED_KEPT: Item<bool> = Item::new("owed_kept");

@@ -43,6 +43,8 @@ fn as_pre_ledger_release(s: &mut Suite, version: &str) {
     for k in keys {
         OWED.remove(&mut *store, &k);
     }
+    // Nor the marker that says the ledger is kept (added with the fix of this review).
+    farthing_royalty_escrow::state::OWED_KEPT.remove(&mut *store);
     cw2::set_contract_version(&mut *store, CONTRACT_NAME, version).unwrap();
 }
 
