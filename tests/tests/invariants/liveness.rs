@@ -268,18 +268,22 @@ impl World {
                         if c.amount.is_zero() {
                             continue;
                         }
-                        let msg = escrow::ExecuteMsg::Claim {
-                            work_id: id,
-                            epoch: Some(epoch),
-                            asset: asset.clone(),
-                            amount: None,
-                        };
-                        self.must(
-                            &r.address,
-                            2,
-                            &msg,
-                            &format!("{} claims royalties of work {id}", r.address),
-                        );
+                        // In parts under the travel-rule threshold, as the README says a
+                        // low-tier recipient collects a large share.
+                        for part in parts(c.amount.u128()) {
+                            let msg = escrow::ExecuteMsg::Claim {
+                                work_id: id,
+                                epoch: Some(epoch),
+                                asset: asset.clone(),
+                                amount: Some(Uint128::new(part)),
+                            };
+                            self.must(
+                                &r.address,
+                                2,
+                                &msg,
+                                &format!("{} claims {part} of work {id}", r.address),
+                            );
+                        }
                     }
                 }
             }
@@ -315,7 +319,7 @@ impl World {
         }
 
         // 5. Held payouts: every recipient, now compliant, claims.
-        for (addr, key, _) in self.raw_held() {
+        for (addr, key, amount) in self.raw_held() {
             let asset = if key.starts_with("c:") {
                 AssetInfo::Cw20 {
                     address: self.s.token.clone(),
@@ -325,15 +329,17 @@ impl World {
                     denom: DENOM.to_string(),
                 }
             };
-            self.must(
-                &addr,
-                2,
-                &escrow::ExecuteMsg::ClaimHeld {
-                    asset,
-                    amount: None,
-                },
-                &format!("{addr} claims its held payout"),
-            );
+            for part in parts(amount) {
+                self.must(
+                    &addr,
+                    2,
+                    &escrow::ExecuteMsg::ClaimHeld {
+                        asset: asset.clone(),
+                        amount: Some(Uint128::new(part)),
+                    },
+                    &format!("{addr} claims {part} of its held payout"),
+                );
+            }
         }
 
         // 6. The owner sweeps what arrived outside the escrow's messages.
@@ -369,6 +375,16 @@ impl World {
             "the escrow still owes after every way out"
         );
     }
+}
+
+/// `amount` in parts below the run's travel-rule threshold (200,000).
+fn parts(amount: u128) -> Vec<u128> {
+    const PART: u128 = 199_999;
+    let mut out = vec![PART; (amount / PART) as usize];
+    if amount % PART > 0 {
+        out.push(amount % PART);
+    }
+    out
 }
 
 fn who_contract(c: u8) -> u8 {
