@@ -553,7 +553,7 @@ pub fn action() -> BoxedStrategy<Action> {
         4 => (user(), amt(), hook()).prop_map(|(from, amount, hook)| A::Send { from, amount, hook }),
         2 => (allowance_owner(), spender(), amt()).prop_map(|(owner, spender, amount)| A::IncreaseAllowance { owner, spender, amount }),
         1 => (allowance_owner(), spender(), amt()).prop_map(|(owner, spender, amount)| A::DecreaseAllowance { owner, spender, amount }),
-        4 => (spender(), allowance_owner(), party(), amt()).prop_map(|(spender, owner, to, amount)| A::TransferFrom { spender, owner, to, amount }),
+        4 => (spender(), allowance_owner(), prop_oneof![3 => user(), 1 => party()], amt()).prop_map(|(spender, owner, to, amount)| A::TransferFrom { spender, owner, to, amount }),
         1 => (spender(), allowance_owner(), amt(), hook()).prop_map(|(spender, owner, amount, hook)| A::SendFrom { spender, owner, amount, hook }),
         1 => (spender(), allowance_owner(), amt()).prop_map(|(spender, owner, amount)| A::BurnFrom { spender, owner, amount }),
         2 => (who(), party(), amt()).prop_map(|(by, to, amount)| A::Mint { by, to, amount }),
@@ -568,7 +568,7 @@ pub fn action() -> BoxedStrategy<Action> {
         1 => who().prop_map(|by| A::Pause { by }),
         4 => who().prop_map(|by| A::Unpause { by }),
         // Freezes aim at spenders too: allowances against freezes.
-        2 => (who(), prop_oneof![3 => user(), 2 => spender(), 1 => Just(ESCROW_PARTY)]).prop_map(|(by, target)| A::Freeze { by, target }),
+        2 => (who(), prop_oneof![2 => user(), 3 => spender(), 1 => Just(ESCROW_PARTY)]).prop_map(|(by, target)| A::Freeze { by, target }),
         2 => (who(), prop_oneof![4 => user(), 1 => Just(ESCROW_PARTY)]).prop_map(|(by, target)| A::Unfreeze { by, target }),
         1 => (who(), allowance_owner(), amt()).prop_map(|(by, target, amount)| A::FreezeTokens { by, target, amount }),
         1 => (who(), allowance_owner(), amt()).prop_map(|(by, target, amount)| A::UnfreezeTokens { by, target, amount }),
