@@ -48,7 +48,7 @@ build_contract() {
   sysroot="$(rustc --print sysroot)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=/farthing --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$sysroot=/rustc" \
     cargo build --quiet --locked --release --lib --target wasm32-unknown-unknown -p "$crate"
-  optimize_wasm "$ROOT/target/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "$out"
+  optimize_wasm "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "$out"
 }
 
 # optimize_wasm <raw.wasm> <out.wasm>: lower what Rust >= 1.87 emits (bulk memory, sign-ext,

@@ -1,0 +1,79 @@
+//! Runs the optimized Farthing wasm on `cosmwasm-vm` 2.3.5, the engine a wasmd chain uses.
+//!
+//! A [`Vm`] is a one-process chain without a router: a code store, contracts that each
+//! keep their own storage across code changes (so `migrate` swaps the code on the same
+//! storage, as on a chain), a block clock, raw reads between contracts (the registry reads
+//! of the token and the escrow) plus a hook for every other query, and the VM gas of every
+//! call. Messages are any `Serialize` value (typed messages or `serde_json::json!`), answers
+//! any `DeserializeOwned` (`serde_json::Value` to compare releases whose types differ).
+//!
+//! ```no_run
+//! # fn main() -> Result<(), farthing_vm::CallError> {
+//! use farthing_vm::{artifact, Vm};
+//! let mut vm = Vm::new()?;
+//! let code = vm.store_file(&artifact("kyc_registry")?)?;
+//! let owner = vm.addr("owner");
+//! let none = serde_json::json!({"max_per_transfer": null, "max_volume_per_window": null,
+//!     "window_seconds": 0});
+//! let msg = serde_json::json!({"officers": [], "policy": {
+//!     "blocked_jurisdictions": [], "tier_limits": [none, none, none, none],
+//!     "travel_rule": null, "expiry_grace_seconds": 0}});
+//! let (registry, done) = vm.instantiate(code, "registry", &owner, &msg, &[])?;
+//! println!("instantiated with {} VM gas", done.gas);
+//! let policy: serde_json::Value = vm.query(&registry, &serde_json::json!({"policy": {}}))?;
+//! # Ok(()) }
+//! ```
+//!
+//! What it does not do (yet): dispatch the messages and sub-messages of a response (run
+//! them with `execute` on the target and `reply` back), move bank balances, or answer smart
+//! queries between contracts (see [`Vm::set_wasm_hook`]). Those belong to a router that
+//! can grow here, shared with the gas benchmark.
+
+mod querier;
+mod storage;
+mod vm;
+
+use std::path::PathBuf;
+
+pub use querier::{VmQuerier, WasmHook};
+pub use storage::{CallStorage, Dump};
+pub use vm::{
+    CallError, CallResult, Executed, Vm, BLOCK_SECONDS, DEFAULT_GAS_LIMIT, GENESIS_SECONDS,
+};
+
+/// The workspace root (this crate lives in `packages/vm`).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `artifacts/<name>.wasm`, the current optimized build of a contract (`kyc_registry`,
+/// `micropay_token`, `royalty_escrow`). Fails, saying how to make it, when it is missing:
+/// tests on the real VM never skip silently.
+pub fn artifact(name: &str) -> CallResult<PathBuf> {
+    let path = workspace_root()
+        .join("artifacts")
+        .join(format!("{name}.wasm"));
+    if !path.is_file() {
+        return Err(CallError::Setup(format!(
+            "{} is missing: run `bash scripts/build-wasm.sh` first (scripts/test.sh does)",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// `tests/fixtures/release-<version>/<name>.wasm`, a released build kept for migration
+/// tests.
+pub fn release_fixture(version: &str, name: &str) -> CallResult<PathBuf> {
+    let path = workspace_root()
+        .join("tests/fixtures")
+        .join(format!("release-{version}"))
+        .join(format!("{name}.wasm"));
+    if !path.is_file() {
+        return Err(CallError::Setup(format!(
+            "{} is missing: the release fixtures are committed with the repository",
+            path.display()
+        )));
+    }
+    Ok(path)
+}

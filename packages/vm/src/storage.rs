@@ -1,0 +1,149 @@
+//! A contract's storage as the VM sees it during one call.
+//!
+//! Every call works on its own copy of the contract's committed data (`CallStorage`); the
+//! [`crate::Vm`] writes the copy back only when the call succeeds, so a failed message
+//! leaves the storage byte for byte as it was, as on a chain. Iterators live as long as the
+//! call. Gas follows `cosmwasm_vm::testing::MockStorage`, so numbers compare with the VM's
+//! own tests and with the gas benchmark.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use cosmwasm_std::{Order, Record};
+use cosmwasm_vm::{BackendError, BackendResult, GasInfo, Storage};
+
+/// Every key and value of one contract's storage, in key order.
+pub type Dump = BTreeMap<Vec<u8>, Vec<u8>>;
+
+const GAS_COST_LAST_ITERATION: u64 = 37;
+const GAS_COST_RANGE: u64 = 11;
+
+/// The storage handed to one call.
+#[derive(Debug, Default)]
+pub struct CallStorage {
+    data: Dump,
+    iterators: HashMap<u32, (Vec<Record>, usize)>,
+}
+
+impl CallStorage {
+    pub(crate) fn new(data: Dump) -> Self {
+        CallStorage {
+            data,
+            iterators: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn into_data(self) -> Dump {
+        self.data
+    }
+}
+
+impl Storage for CallStorage {
+    fn get(&self, key: &[u8]) -> BackendResult<Option<Vec<u8>>> {
+        let gas = GasInfo::with_externally_used(key.len() as u64);
+        (Ok(self.data.get(key).cloned()), gas)
+    }
+
+    fn scan(
+        &mut self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> BackendResult<u32> {
+        let gas = GasInfo::with_externally_used(GAS_COST_RANGE);
+        let lower = start.map_or(Bound::Unbounded, |s| Bound::Included(s.to_vec()));
+        let upper = end.map_or(Bound::Unbounded, |e| Bound::Excluded(e.to_vec()));
+        let empty = matches!((start, end), (Some(s), Some(e)) if s >= e);
+        let records: Vec<Record> = if empty {
+            vec![]
+        } else {
+            let range = self
+                .data
+                .range((lower, upper))
+                .map(|(k, v)| (k.clone(), v.clone()));
+            match order {
+                Order::Ascending => range.collect(),
+                Order::Descending => range.rev().collect(),
+            }
+        };
+        let id = match u32::try_from(self.iterators.len() + 1) {
+            Ok(id) => id,
+            Err(_) => {
+                return (
+                    Err(BackendError::unknown("too many iterators in one call")),
+                    gas,
+                )
+            }
+        };
+        self.iterators.insert(id, (records, 0));
+        (Ok(id), gas)
+    }
+
+    fn next(&mut self, iterator_id: u32) -> BackendResult<Option<Record>> {
+        let Some((records, position)) = self.iterators.get_mut(&iterator_id) else {
+            return (
+                Err(BackendError::iterator_does_not_exist(iterator_id)),
+                GasInfo::free(),
+            );
+        };
+        match records.get(*position) {
+            Some(record) => {
+                *position += 1;
+                let cost = (record.0.len() + record.1.len()) as u64;
+                (Ok(Some(record.clone())), GasInfo::with_cost(cost))
+            }
+            None => (
+                Ok(None),
+                GasInfo::with_externally_used(GAS_COST_LAST_ITERATION),
+            ),
+        }
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
+        self.data.insert(key.to_vec(), value.to_vec());
+        let gas = GasInfo::with_externally_used((key.len() + value.len()) as u64);
+        (Ok(()), gas)
+    }
+
+    fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
+        self.data.remove(key);
+        (Ok(()), GasInfo::with_externally_used(key.len() as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(s: &mut CallStorage, start: Option<&[u8]>, end: Option<&[u8]>, o: Order) -> Vec<u8> {
+        let id = s.scan(start, end, o).0.unwrap();
+        let mut out = vec![];
+        while let Some((k, _)) = s.next(id).0.unwrap() {
+            out.push(k[0]);
+        }
+        out
+    }
+
+    #[test]
+    fn ranges_follow_the_storage_contract() {
+        let mut s = CallStorage::default();
+        for k in [b"a", b"b", b"c", b"d"] {
+            s.set(k, b"v").0.unwrap();
+        }
+        assert_eq!(keys(&mut s, None, None, Order::Ascending), b"abcd");
+        assert_eq!(
+            keys(&mut s, Some(b"b"), Some(b"d"), Order::Ascending),
+            b"bc"
+        );
+        assert_eq!(
+            keys(&mut s, Some(b"b"), Some(b"d"), Order::Descending),
+            b"cb"
+        );
+        assert_eq!(keys(&mut s, Some(b"d"), Some(b"b"), Order::Ascending), b"");
+        s.remove(b"c").0.unwrap();
+        assert_eq!(keys(&mut s, Some(b"b"), None, Order::Descending), b"db");
+        assert!(s.next(99).0.is_err());
+        assert_eq!(s.get(b"a").0.unwrap(), Some(b"v".to_vec()));
+        assert_eq!(s.get(b"c").0.unwrap(), None);
+    }
+}
