@@ -6,10 +6,10 @@ use crate::{migrations, ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
 
 /// Checks the stored contract name and that the stored version is not newer (semver),
 /// runs the conversion of every release after the stored one, then records the new version.
-pub fn migrate(deps: DepsMut, env: Env, _msg: MigrateMsg) -> ContractResult {
+pub fn migrate(mut deps: DepsMut, env: Env, _msg: MigrateMsg) -> ContractResult {
     let from = cw2::ensure_from_older_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     if from < Version::new(0, 2, 0) {
-        migrations::v0_2_0::migrate(deps.storage, &env)?;
+        migrations::v0_2_0::migrate(deps.branch(), &env)?;
     }
     Ok(Response::new()
         .add_attribute("action", "migrate")
