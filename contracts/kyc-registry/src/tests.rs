@@ -146,10 +146,14 @@ fn migrate_refuses_newer_version_and_other_contract() {
     let mut deps = mock_dependencies();
     cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "99.0.0").unwrap();
     let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
-    assert!(matches!(
+    assert_eq!(
         err,
-        ContractError::Std(StdError::GenericErr { .. })
-    ));
+        ContractError::NewerVersion {
+            stored: "99.0.0".into(),
+            current: CONTRACT_VERSION.into()
+        }
+    );
+    assert_eq!(err.code(), "newer_version");
     assert_eq!(
         cw2::get_contract_version(&deps.storage).unwrap().version,
         "99.0.0"
@@ -158,10 +162,24 @@ fn migrate_refuses_newer_version_and_other_contract() {
     let mut deps = mock_dependencies();
     cw2::set_contract_version(&mut deps.storage, "crates.io:cw20-base", "0.0.1").unwrap();
     let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
-    assert!(matches!(
+    assert_eq!(
         err,
-        ContractError::Std(StdError::GenericErr { .. })
-    ));
+        ContractError::WrongContract {
+            expected: CONTRACT_NAME.into(),
+            stored: "crates.io:cw20-base".into()
+        }
+    );
+    assert!(err.to_string().starts_with("[code=wrong_contract] "));
+
+    let mut deps = mock_dependencies();
+    cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "latest").unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::InvalidVersion {
+            version: "latest".into()
+        }
+    );
 }
 
 #[test]

@@ -7,6 +7,15 @@ pub enum ContractError {
     #[error("[code=std] {0}")]
     Std(#[from] StdError),
 
+    #[error("[code=wrong_contract] this storage belongs to {stored}, not to {expected}: migrate it with the code of {stored}")]
+    WrongContract { expected: String, stored: String },
+
+    #[error("[code=newer_version] the stored version {stored} is newer than this code's {current}: a migration never goes back")]
+    NewerVersion { stored: String, current: String },
+
+    #[error("[code=invalid_version] version {version:?} is not a semantic version")]
+    InvalidVersion { version: String },
+
     #[error("[code=overflow] {0}")]
     Overflow(#[from] OverflowError),
 
@@ -210,6 +219,9 @@ impl ContractError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Std(..) => "std",
+            Self::WrongContract { .. } => "wrong_contract",
+            Self::NewerVersion { .. } => "newer_version",
+            Self::InvalidVersion { .. } => "invalid_version",
             Self::Overflow(..) => "overflow",
             Self::Ownership(..) => "ownership",
             Self::Denied(d) => d.code.as_str(),
@@ -275,6 +287,17 @@ impl From<Denial> for ContractError {
 }
 
 pub type ContractResult<T = cosmwasm_std::Response> = Result<T, ContractError>;
+
+impl From<farthing_types::migrate::MigrateRefusal> for ContractError {
+    fn from(r: farthing_types::migrate::MigrateRefusal) -> Self {
+        use farthing_types::migrate::MigrateRefusal as R;
+        match r {
+            R::WrongContract { expected, stored } => Self::WrongContract { expected, stored },
+            R::NewerVersion { stored, current } => Self::NewerVersion { stored, current },
+            R::InvalidVersion { version } => Self::InvalidVersion { version },
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! property test that the total supply always equals the sum of balances.
 
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
-use cosmwasm_std::{from_json, to_json_vec, Addr, Order, StdError, Uint128};
+use cosmwasm_std::{from_json, to_json_vec, Addr, Order, Uint128};
 use cw20::{Cw20Coin, MinterResponse};
 use farthing_types::token::{ExecuteMsg, InstantiateMsg, MigrateMsg};
 use proptest::prelude::*;
@@ -182,10 +182,17 @@ fn migrate_checks_name_and_version() {
     );
     cw2::set_contract_version(&mut deps.storage, "crates.io:cw20-base", "0.0.1").unwrap();
     let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
-    assert!(matches!(
+    assert_eq!(
         err,
-        ContractError::Std(StdError::GenericErr { .. })
-    ));
+        ContractError::WrongContract {
+            expected: CONTRACT_NAME.into(),
+            stored: "crates.io:cw20-base".into()
+        }
+    );
+    assert_eq!(err.code(), "wrong_contract");
+    cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "0.10.0").unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert_eq!(err.code(), "newer_version");
 }
 
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! payments and split updates.
 
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
-use cosmwasm_std::{coins, Addr, BankMsg, CosmosMsg, StdError, Uint128};
+use cosmwasm_std::{coins, Addr, BankMsg, CosmosMsg, Uint128};
 use farthing_types::escrow::{
     entitlement, AssetInfo, ExecuteMsg, InstantiateMsg, MigrateMsg, Share, SplitShare, WorkTerms,
 };
@@ -74,10 +74,17 @@ fn migrate_checks_name_and_version() {
     );
     cw2::set_contract_version(&mut deps.storage, CONTRACT_NAME, "9.0.0").unwrap();
     let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
-    assert!(matches!(
+    assert_eq!(
         err,
-        ContractError::Std(StdError::GenericErr { .. })
-    ));
+        ContractError::NewerVersion {
+            stored: "9.0.0".into(),
+            current: CONTRACT_VERSION.into()
+        }
+    );
+    assert_eq!(err.code(), "newer_version");
+    cw2::set_contract_version(&mut deps.storage, "farthing-micropay-token", "0.0.1").unwrap();
+    let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+    assert_eq!(err.code(), "wrong_contract");
 }
 
 #[test]

@@ -7,4 +7,5 @@
 pub mod errors;
 pub mod escrow;
 pub mod kyc;
+pub mod migrate;
 pub mod token;

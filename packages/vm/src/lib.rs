@@ -24,18 +24,23 @@
 //! # Ok(()) }
 //! ```
 //!
-//! What it does not do (yet): dispatch the messages and sub-messages of a response (run
-//! them with `execute` on the target and `reply` back), move bank balances, or answer smart
-//! queries between contracts (see [`Vm::set_wasm_hook`]). Those belong to a router that
-//! can grow here, shared with the gas benchmark.
+//! Coins attached to a call move in the VM's bank (and back when the call fails); smart
+//! and raw queries between its contracts are answered (see [`querier`]).
+//!
+//! What it does not do (yet): dispatch the messages and sub-messages of a response. A test
+//! runs them itself: `execute` on the target with the contract as sender, `bank_send` for
+//! a bank message, `reply` back when a `reply_on_error` message failed. That dispatch is
+//! the router that can grow here, shared with the gas benchmark.
 
-mod querier;
+pub mod querier;
 mod storage;
+#[cfg(test)]
+mod tests;
 mod vm;
 
 use std::path::PathBuf;
 
-pub use querier::{VmQuerier, WasmHook};
+pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
 pub use storage::{CallStorage, Dump};
 pub use vm::{
     CallError, CallResult, Executed, Vm, BLOCK_SECONDS, DEFAULT_GAS_LIMIT, GENESIS_SECONDS,

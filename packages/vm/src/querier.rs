@@ -1,30 +1,37 @@
 //! What a contract sees when it queries the chain.
 //!
-//! - `WasmQuery::Raw` into a contract of the same [`crate::Vm`] reads that contract's
-//!   committed storage, as wasmd does (an absent key answers an empty binary).
-//! - Everything else (smart queries, contract info, raw reads of unknown addresses) goes to
-//!   the [`WasmHook`] set with [`crate::Vm::set_wasm_hook`], which may also override the
-//!   answer for a known contract. Without a hook, or when the hook declines, such a query
-//!   fails with `SystemError::UnsupportedRequest` (a later router can answer smart queries
-//!   by running the target contract here).
-//! - Bank and staking queries get `cosmwasm_std::testing::MockQuerier`'s empty answers.
+//! - The [`WasmHook`] set with [`crate::Vm::set_wasm_hook`] sees every wasm query first
+//!   and may answer it (canned answers, contracts that are not on this VM).
+//! - Otherwise a query into a contract of the same [`crate::Vm`] is answered as wasmd does:
+//!   `WasmQuery::Raw` reads the contract's committed storage (an absent key answers an
+//!   empty binary); `WasmQuery::Smart` runs the contract's `query` entry point on the VM,
+//!   on its committed storage, with the caller's block (at most `MAX_QUERY_DEPTH` deep).
+//! - Any other wasm query fails with `SystemError::UnsupportedRequest` or `NoSuchContract`.
+//! - Bank queries answer the VM's bank ([`crate::Vm::set_balances`]; coins attached to a
+//!   call move, a response's bank messages do not: see [`crate::Vm::bank_send`]); staking
+//!   queries answer nothing.
 //!
-//! Gas follows `cosmwasm_vm::testing::MockQuerier`: 100,000 flat plus 100 per response
-//! byte, counted as used outside the VM (it is not part of the per-call VM gas).
+//! Gas: 100,000 flat plus 100 per response byte (as `cosmwasm_vm::testing::MockQuerier`),
+//! plus the VM gas of a smart query's own run, all counted as used outside the calling
+//! contract (not part of its per-call VM gas).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cosmwasm_std::{
-    from_json, to_json_vec, Addr, Binary, ContractResult, Empty, Querier as _, QuerierResult,
-    QueryRequest, SystemError, SystemResult, WasmQuery,
+    from_json, to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractResult, Empty,
+    Querier as _, QuerierResult, QueryRequest, SystemError, SystemResult, WasmQuery,
 };
-use cosmwasm_vm::{BackendError, BackendResult, GasInfo, Querier};
+use cosmwasm_vm::{call_query, BackendError, BackendResult, GasInfo, Querier};
 
 use crate::storage::Dump;
+use crate::vm::{run_call, Engine};
 
 /// Answers a wasm query, or declines with `None` (the VM then answers what it can).
 pub type WasmHook = Arc<dyn Fn(&WasmQuery) -> Option<QuerierResult> + Send + Sync>;
+
+/// wasmd's limit on nested queries.
+pub const MAX_QUERY_DEPTH: u32 = 10;
 
 const GAS_COST_QUERY_FLAT: u64 = 100_000;
 const GAS_COST_QUERY_RESPONSE_MULTIPLIER: u64 = 100;
@@ -33,13 +40,15 @@ const GAS_COST_QUERY_RESPONSE_MULTIPLIER: u64 = 100;
 #[derive(Debug)]
 pub(crate) struct ContractState {
     pub code_id: u64,
+    pub checksum: Checksum,
     pub data: Dump,
 }
 
-/// Every contract of a [`crate::Vm`], shared with the querier of every running call.
+/// What every call of a [`crate::Vm`] may see: the contracts, the bank balances, the hook.
 #[derive(Default)]
 pub(crate) struct World {
     pub contracts: BTreeMap<Addr, ContractState>,
+    pub balances: BTreeMap<String, Vec<Coin>>,
     pub hook: Option<WasmHook>,
 }
 
@@ -53,46 +62,106 @@ pub(crate) fn lock(world: &SharedWorld) -> std::sync::MutexGuard<'_, World> {
 
 /// The querier of one call.
 pub struct VmQuerier {
-    world: SharedWorld,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) world: SharedWorld,
+    pub(crate) block: BlockInfo,
+    pub(crate) gas_limit: u64,
+    /// How many queries deep the call that owns this querier runs (0: a message).
+    pub(crate) depth: u32,
 }
 
 impl VmQuerier {
-    pub(crate) fn new(world: SharedWorld) -> Self {
-        VmQuerier { world }
-    }
-
-    fn answer(&self, request: &[u8]) -> QuerierResult {
+    /// The answer, and the VM gas a smart query's run used.
+    fn answer(&self, request: &[u8]) -> (QuerierResult, u64) {
         let request: QueryRequest<Empty> = match from_json(request) {
             Ok(r) => r,
             Err(e) => {
-                return SystemResult::Err(SystemError::InvalidRequest {
+                let err = SystemError::InvalidRequest {
                     error: format!("parsing query request: {e}"),
                     request: Binary::from(request),
-                })
+                };
+                return (SystemResult::Err(err), 0);
             }
         };
         let QueryRequest::Wasm(wasm) = &request else {
             let bytes = to_json_vec(&request).unwrap_or_default();
-            return cosmwasm_std::testing::MockQuerier::<Empty>::new(&[]).raw_query(&bytes);
+            let world = lock(&self.world);
+            let balances: Vec<(&str, &[Coin])> = world
+                .balances
+                .iter()
+                .map(|(a, c)| (a.as_str(), c.as_slice()))
+                .collect();
+            let bank = cosmwasm_std::testing::MockQuerier::<Empty>::new(&balances);
+            return (bank.raw_query(&bytes), 0);
         };
         // The hook runs without the lock held, so that it may read contracts itself.
         let hook = lock(&self.world).hook.clone();
         if let Some(answer) = hook.and_then(|h| h(wasm)) {
-            return answer;
+            return (answer, 0);
         }
-        if let WasmQuery::Raw { contract_addr, key } = wasm {
-            let world = lock(&self.world);
-            if let Some(c) = world.contracts.get(&Addr::unchecked(contract_addr)) {
-                let value = c.data.get(key.as_slice()).cloned().unwrap_or_default();
-                return SystemResult::Ok(ContractResult::Ok(Binary::from(value)));
+        match wasm {
+            WasmQuery::Raw { contract_addr, key } => {
+                let world = lock(&self.world);
+                let answer = match world.contracts.get(&Addr::unchecked(contract_addr)) {
+                    Some(c) => {
+                        let value = c.data.get(key.as_slice()).cloned().unwrap_or_default();
+                        SystemResult::Ok(ContractResult::Ok(Binary::from(value)))
+                    }
+                    None => SystemResult::Err(SystemError::NoSuchContract {
+                        addr: contract_addr.clone(),
+                    }),
+                };
+                (answer, 0)
             }
-            return SystemResult::Err(SystemError::NoSuchContract {
-                addr: contract_addr.clone(),
-            });
+            WasmQuery::Smart { contract_addr, msg } => self.smart(contract_addr, msg),
+            other => (
+                SystemResult::Err(SystemError::UnsupportedRequest {
+                    kind: format!("{other:?} (no wasm hook answered it)"),
+                }),
+                0,
+            ),
         }
-        SystemResult::Err(SystemError::UnsupportedRequest {
-            kind: format!("{wasm:?} (no wasm hook answered it)"),
-        })
+    }
+
+    fn smart(&self, contract_addr: &str, msg: &Binary) -> (QuerierResult, u64) {
+        let contract = Addr::unchecked(contract_addr);
+        if !lock(&self.world).contracts.contains_key(&contract) {
+            let err = SystemError::NoSuchContract {
+                addr: contract_addr.to_string(),
+            };
+            return (SystemResult::Err(err), 0);
+        }
+        if self.depth >= MAX_QUERY_DEPTH {
+            let err = SystemError::UnsupportedRequest {
+                kind: format!("a query nested more than {MAX_QUERY_DEPTH} deep"),
+            };
+            return (SystemResult::Err(err), 0);
+        }
+        let ran = run_call(
+            &self.engine,
+            &self.world,
+            &self.block,
+            self.gas_limit,
+            self.depth + 1,
+            &contract,
+            None,
+            false,
+            |instance, env| call_query(instance, env, msg.as_slice()),
+        );
+        match ran {
+            Ok((answer, report)) => (
+                SystemResult::Ok(ContractResult::Ok(answer)),
+                report.used_internally,
+            ),
+            Err(crate::CallError::Contract(e)) => (SystemResult::Ok(ContractResult::Err(e)), 0),
+            Err(e) => (
+                SystemResult::Err(SystemError::InvalidRequest {
+                    error: e.to_string(),
+                    request: msg.clone(),
+                }),
+                0,
+            ),
+        }
     }
 }
 
@@ -102,13 +171,13 @@ impl Querier for VmQuerier {
         request: &[u8],
         gas_limit: u64,
     ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
-        let answer = self.answer(request);
+        let (answer, nested_gas) = self.answer(request);
         let size = match &answer {
             SystemResult::Ok(ContractResult::Ok(b)) => b.len(),
             _ => 0,
         } as u64;
         let gas = GasInfo::with_externally_used(
-            GAS_COST_QUERY_FLAT + GAS_COST_QUERY_RESPONSE_MULTIPLIER * size,
+            GAS_COST_QUERY_FLAT + GAS_COST_QUERY_RESPONSE_MULTIPLIER * size + nested_gas,
         );
         if gas.externally_used > gas_limit {
             return (Err(BackendError::out_of_gas()), gas);

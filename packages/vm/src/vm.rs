@@ -7,6 +7,7 @@ use cosmwasm_std::{
     MessageInfo, QuerierResult, Reply, Response, Timestamp, TransactionInfo, WasmQuery,
 };
 use cosmwasm_vm::testing::MockApi;
+use cosmwasm_vm::GasReport;
 use cosmwasm_vm::{
     call_execute, call_instantiate, call_migrate, call_query, call_reply, Backend, BackendApi,
     Cache, CacheOptions, Instance, InstanceOptions, Size, VmResult,
@@ -39,7 +40,7 @@ const CAPABILITIES: [&str; 10] = [
     "cosmwasm_2_2",
 ];
 
-type VmInstance = Instance<MockApi, CallStorage, VmQuerier>;
+pub(crate) type VmInstance = Instance<MockApi, CallStorage, VmQuerier>;
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,15 +124,20 @@ fn setup_err(e: impl std::fmt::Display) -> CallError {
     CallError::Setup(e.to_string())
 }
 
+/// The compiled-code cache and the API, shared by every call and nested query of a [`Vm`].
+pub(crate) struct Engine {
+    cache: Cache<MockApi, CallStorage, VmQuerier>,
+    api: MockApi,
+    // Holds the cache's directory for as long as the cache lives.
+    _dir: tempfile::TempDir,
+}
+
 /// A one-process chain for the optimized wasm: a code store (compiled once, as a chain's
-/// cache does), contracts with their own storage, one block clock, and raw reads between
+/// cache does), contracts with their own storage, one block clock, and queries between
 /// contracts. Every call runs a fresh instance of the contract's current code on a copy of
 /// its storage, committed only on success; `migrate` swaps the code on the same storage.
 pub struct Vm {
-    cache: Cache<MockApi, CallStorage, VmQuerier>,
-    // Holds the cache's directory for as long as the cache lives.
-    _dir: tempfile::TempDir,
-    api: MockApi,
+    engine: Arc<Engine>,
     codes: Vec<Checksum>,
     world: SharedWorld,
     block: BlockInfo,
@@ -158,9 +164,11 @@ impl Vm {
         // writes compiled modules into it.
         let cache = unsafe { Cache::new(options) }.map_err(vm_err)?;
         Ok(Vm {
-            cache,
-            _dir: dir,
-            api: MockApi::default(),
+            engine: Arc::new(Engine {
+                cache,
+                api: MockApi::default(),
+                _dir: dir,
+            }),
             codes: vec![],
             world: SharedWorld::default(),
             block: BlockInfo {
@@ -175,17 +183,21 @@ impl Vm {
     /// The bech32 address `MockApi::addr_make(name)` (prefix `cosmwasm`): what the
     /// contracts validate and canonicalize.
     pub fn addr(&self, name: &str) -> Addr {
-        Addr::unchecked(self.api.addr_make(name))
+        Addr::unchecked(self.engine.api.addr_make(name))
     }
 
     /// The API the contracts run with.
     pub fn api(&self) -> &MockApi {
-        &self.api
+        &self.engine.api
     }
 
     /// The canonical form of an address, as the contracts store it in keys.
     pub fn canonicalize(&self, addr: &Addr) -> CallResult<Vec<u8>> {
-        self.api.addr_canonicalize(addr.as_str()).0.map_err(vm_err)
+        self.engine
+            .api
+            .addr_canonicalize(addr.as_str())
+            .0
+            .map_err(vm_err)
     }
 
     /// Sets the gas limit of every later call.
@@ -194,9 +206,13 @@ impl Vm {
     }
 
     /// Checks (as a chain's upload does: cosmwasm-check's rules and this chain's
-    /// capabilities) and stores a wasm; returns its code id (1, 2, ...).
+    /// capabilities), compiles and stores a wasm; returns its code id (1, 2, ...).
     pub fn store_code(&mut self, wasm: &[u8]) -> CallResult<u64> {
-        let checksum = self.cache.store_code(wasm, true, true).map_err(vm_err)?;
+        let checksum = self
+            .engine
+            .cache
+            .store_code(wasm, true, true)
+            .map_err(vm_err)?;
         self.codes.push(checksum);
         Ok(self.codes.len() as u64)
     }
@@ -239,19 +255,13 @@ impl Vm {
 
     /// The `Env` a call into `contract` gets now.
     pub fn env(&self, contract: &Addr) -> Env {
-        Env {
-            block: self.block.clone(),
-            transaction: Some(TransactionInfo { index: 0 }),
-            contract: ContractInfo {
-                address: contract.clone(),
-            },
-        }
+        env(&self.block, contract)
     }
 
-    // ---- queries between contracts ----
+    // ---- what queries see ----
 
-    /// Answers the wasm queries the VM does not (see [`crate::querier`]), or overrides it:
-    /// the hook returns `None` to decline.
+    /// Sees every wasm query first (see [`crate::querier`]) and answers it, or declines
+    /// with `None`.
     pub fn set_wasm_hook(
         &mut self,
         hook: impl Fn(&WasmQuery) -> Option<QuerierResult> + Send + Sync + 'static,
@@ -262,6 +272,71 @@ impl Vm {
 
     pub fn clear_wasm_hook(&mut self) {
         lock(&self.world).hook = None;
+    }
+
+    // ---- the bank ----
+
+    /// Sets the bank balances of `address` (what bank queries answer).
+    pub fn set_balances(&mut self, address: &Addr, coins: Vec<Coin>) {
+        let coins = coins.into_iter().filter(|c| !c.amount.is_zero()).collect();
+        lock(&self.world)
+            .balances
+            .insert(address.to_string(), coins);
+    }
+
+    /// The bank balances of `address`.
+    pub fn balances(&self, address: &Addr) -> Vec<Coin> {
+        lock(&self.world)
+            .balances
+            .get(address.as_str())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Moves coins as a `BankMsg::Send` does (the VM does not run a response's messages:
+    /// a test delivers a contract's bank sends with this). Fails, moving nothing, when
+    /// `from` lacks them.
+    pub fn bank_send(&mut self, from: &Addr, to: &Addr, coins: &[Coin]) -> CallResult<()> {
+        let mut world = lock(&self.world);
+        let mut payer = world
+            .balances
+            .get(from.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let mut payee = world.balances.get(to.as_str()).cloned().unwrap_or_default();
+        for coin in coins {
+            let have = payer.iter_mut().find(|c| c.denom == coin.denom);
+            match have {
+                Some(c) if c.amount >= coin.amount => c.amount -= coin.amount,
+                _ => {
+                    return Err(CallError::Setup(format!(
+                        "{from} cannot send {coin}: its balance is {payer:?}"
+                    )))
+                }
+            }
+            match payee.iter_mut().find(|c| c.denom == coin.denom) {
+                Some(c) => {
+                    c.amount = c.amount.checked_add(coin.amount).map_err(setup_err)?;
+                }
+                None => payee.push(coin.clone()),
+            }
+        }
+        payer.retain(|c| !c.amount.is_zero());
+        world.balances.insert(from.to_string(), payer);
+        world.balances.insert(to.to_string(), payee);
+        Ok(())
+    }
+
+    /// The querier a message's call gets now: what a contract would see if it queried
+    /// (`cosmwasm_vm::Querier::query_raw`).
+    pub fn querier(&self) -> VmQuerier {
+        VmQuerier {
+            engine: self.engine.clone(),
+            world: self.world.clone(),
+            block: self.block.clone(),
+            gas_limit: self.gas_limit,
+            depth: 0,
+        }
     }
 
     // ---- storage ----
@@ -307,6 +382,7 @@ impl Vm {
         funds: &[Coin],
     ) -> CallResult<(Addr, Executed)> {
         let address = self.addr(label);
+        let checksum = self.checksum(code_id)?;
         {
             let mut world = lock(&self.world);
             if world.contracts.contains_key(&address) {
@@ -314,30 +390,25 @@ impl Vm {
                     "a contract already lives at {address} ({label})"
                 )));
             }
-            self.checksum(code_id)?;
             world.contracts.insert(
                 address.clone(),
                 ContractState {
                     code_id,
+                    checksum,
                     data: Dump::new(),
                 },
             );
         }
-        let env = self.env(&address);
         let info = info(sender, funds);
-        let msg = to_json_vec(msg).map_err(setup_err)?;
-        let res = self.run(&address, code_id, true, |i| {
-            call_instantiate::<_, _, _, Empty>(i, &env, &info, &msg)
+        let res = to_json_vec(msg).map_err(setup_err).and_then(|msg| {
+            self.with_funds(sender, &address, funds, |vm| {
+                vm.run(&address, None, true, |i, env| {
+                    call_instantiate::<_, _, _, Empty>(i, env, &info, &msg)
+                })
+            })
         });
         match res {
-            Ok((response, gas, gas_external)) => Ok((
-                address,
-                Executed {
-                    response,
-                    gas,
-                    gas_external,
-                },
-            )),
+            Ok(done) => Ok((address, done)),
             Err(e) => {
                 // A failed instantiation leaves no contract behind.
                 lock(&self.world).contracts.remove(&address);
@@ -353,31 +424,39 @@ impl Vm {
         msg: &impl Serialize,
         funds: &[Coin],
     ) -> CallResult<Executed> {
-        let env = self.env(contract);
         let info = info(sender, funds);
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        let code_id = self.code_id(contract)?;
-        let (response, gas, gas_external) = self.run(contract, code_id, true, |i| {
-            call_execute::<_, _, _, Empty>(i, &env, &info, &msg)
-        })?;
-        Ok(Executed {
-            response,
-            gas,
-            gas_external,
+        self.with_funds(sender, contract, funds, |vm| {
+            vm.run(contract, None, true, |i, env| {
+                call_execute::<_, _, _, Empty>(i, env, &info, &msg)
+            })
         })
+    }
+
+    /// Moves the attached coins to the contract before the call, as the chain does, and
+    /// back when the call fails.
+    fn with_funds<T>(
+        &mut self,
+        sender: &Addr,
+        contract: &Addr,
+        funds: &[Coin],
+        call: impl FnOnce(&mut Self) -> CallResult<T>,
+    ) -> CallResult<T> {
+        if funds.is_empty() {
+            return call(self);
+        }
+        self.bank_send(sender, contract, funds)?;
+        let res = call(self);
+        if res.is_err() {
+            self.bank_send(contract, sender, funds)?;
+        }
+        res
     }
 
     /// Calls the `reply` entry point, as the chain does after a sub-message.
     pub fn reply(&mut self, contract: &Addr, reply: &Reply) -> CallResult<Executed> {
-        let env = self.env(contract);
-        let code_id = self.code_id(contract)?;
-        let (response, gas, gas_external) = self.run(contract, code_id, true, |i| {
-            call_reply::<_, _, _, Empty>(i, &env, reply)
-        })?;
-        Ok(Executed {
-            response,
-            gas,
-            gas_external,
+        self.run(contract, None, true, |i, env| {
+            call_reply::<_, _, _, Empty>(i, env, reply)
         })
     }
 
@@ -390,16 +469,10 @@ impl Vm {
         new_code_id: u64,
         msg: &impl Serialize,
     ) -> CallResult<Executed> {
-        let env = self.env(contract);
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        let (response, gas, gas_external) = self.run(contract, new_code_id, true, |i| {
-            call_migrate::<_, _, _, Empty>(i, &env, &msg)
-        })?;
-        state_mut(&mut lock(&self.world), contract)?.code_id = new_code_id;
-        Ok(Executed {
-            response,
-            gas,
-            gas_external,
+        let code = (new_code_id, self.checksum(new_code_id)?);
+        self.run(contract, Some(code), true, |i, env| {
+            call_migrate::<_, _, _, Empty>(i, env, &msg)
         })
     }
 
@@ -419,51 +492,112 @@ impl Vm {
         contract: &Addr,
         msg: &impl Serialize,
     ) -> CallResult<(T, u64)> {
-        let env = self.env(contract);
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        let code_id = self.code_id(contract)?;
-        let (binary, gas, _) = self.run(contract, code_id, false, |i| call_query(i, &env, &msg))?;
+        let (binary, report) = run_call(
+            &self.engine,
+            &self.world,
+            &self.block,
+            self.gas_limit,
+            0,
+            contract,
+            None,
+            false,
+            |i, env| call_query(i, env, &msg),
+        )?;
         let value = cosmwasm_std::from_json(&binary)
             .map_err(|e| CallError::Setup(format!("query answer does not parse: {e}")))?;
-        Ok((value, gas))
+        Ok((value, report.used_internally))
     }
 
-    /// Runs one entry point on a fresh instance of `code_id` over a copy of the contract's
-    /// storage; commits the copy when `commit` is set and the call succeeded.
-    fn run<T>(
+    fn run(
         &self,
         contract: &Addr,
-        code_id: u64,
+        code: Option<(u64, Checksum)>,
         commit: bool,
-        call: impl FnOnce(&mut VmInstance) -> VmResult<ContractResult<T>>,
-    ) -> CallResult<(T, u64, u64)> {
-        let checksum = self.checksum(code_id)?;
-        let data = state(&lock(&self.world), contract)?.data.clone();
-        let backend = Backend {
-            api: self.api.clone(),
-            storage: CallStorage::new(data),
-            querier: VmQuerier::new(self.world.clone()),
-        };
-        let options = InstanceOptions {
-            gas_limit: self.gas_limit,
-        };
-        let mut instance = self
-            .cache
-            .get_instance(&checksum, backend, options)
-            .map_err(vm_err)?;
-        let result = call(&mut instance);
-        let report = instance.create_gas_report();
-        let backend = instance
-            .recycle()
-            .ok_or_else(|| CallError::Vm("the instance kept its storage".into()))?;
-        let value = result
-            .map_err(vm_err)?
-            .into_result()
-            .map_err(CallError::Contract)?;
-        if commit {
-            state_mut(&mut lock(&self.world), contract)?.data = backend.storage.into_data();
+        call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<Response<Empty>>>,
+    ) -> CallResult<Executed> {
+        let (response, report) = run_call(
+            &self.engine,
+            &self.world,
+            &self.block,
+            self.gas_limit,
+            0,
+            contract,
+            code,
+            commit,
+            call,
+        )?;
+        Ok(Executed {
+            response,
+            gas: report.used_internally,
+            gas_external: report.used_externally,
+        })
+    }
+}
+
+/// Runs one entry point of `contract` on a fresh instance of its code (or of `code`, for a
+/// migration) over a copy of its committed storage; when `commit` is set and the call
+/// succeeded, the copy becomes the contract's storage (and `code` its code).
+#[allow(clippy::too_many_arguments)] // the whole context of one call
+pub(crate) fn run_call<T>(
+    engine: &Arc<Engine>,
+    world: &SharedWorld,
+    block: &BlockInfo,
+    gas_limit: u64,
+    depth: u32,
+    contract: &Addr,
+    code: Option<(u64, Checksum)>,
+    commit: bool,
+    call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<T>>,
+) -> CallResult<(T, GasReport)> {
+    let (checksum, data) = {
+        let world = lock(world);
+        let c = state(&world, contract)?;
+        (code.map_or(c.checksum, |(_, sum)| sum), c.data.clone())
+    };
+    let backend = Backend {
+        api: engine.api,
+        storage: CallStorage::new(data),
+        querier: VmQuerier {
+            engine: engine.clone(),
+            world: world.clone(),
+            block: block.clone(),
+            gas_limit,
+            depth,
+        },
+    };
+    let mut instance = engine
+        .cache
+        .get_instance(&checksum, backend, InstanceOptions { gas_limit })
+        .map_err(vm_err)?;
+    let result = call(&mut instance, &env(block, contract));
+    let report = instance.create_gas_report();
+    let backend = instance
+        .recycle()
+        .ok_or_else(|| CallError::Vm("the instance kept its storage".into()))?;
+    let value = result
+        .map_err(vm_err)?
+        .into_result()
+        .map_err(CallError::Contract)?;
+    if commit {
+        let mut world = lock(world);
+        let c = state_mut(&mut world, contract)?;
+        c.data = backend.storage.into_data();
+        if let Some((code_id, checksum)) = code {
+            c.code_id = code_id;
+            c.checksum = checksum;
         }
-        Ok((value, report.used_internally, report.used_externally))
+    }
+    Ok((value, report))
+}
+
+fn env(block: &BlockInfo, contract: &Addr) -> Env {
+    Env {
+        block: block.clone(),
+        transaction: Some(TransactionInfo { index: 0 }),
+        contract: ContractInfo {
+            address: contract.clone(),
+        },
     }
 }
 

@@ -438,7 +438,7 @@ fn the_token_keeps_balances_allowances_channels_freezes_roles_and_its_pause() {
         true
     );
     assert_eq!(balance(&c, &t, &t.found), 77_777);
-    assert_eq!(channel(&c, &t, 2)["closing_at"].is_null(), false);
+    assert!(!channel(&c, &t, 2)["closing_at"].is_null());
     assert_eq!(channel(&c, &t, 3)["closed"], true);
     assert_eq!(
         c.q(&tk, &json!({"ownership": {}}))["pending_owner"],
