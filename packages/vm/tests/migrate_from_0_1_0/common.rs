@@ -252,9 +252,11 @@ pub fn assert_storage_kept(
         .filter(|k| !before.contains_key(*k))
         .map(Vec::as_slice)
         .collect();
+    let readable =
+        |keys: &mut dyn Iterator<Item = &[u8]>| -> BTreeSet<String> { keys.map(show).collect() };
     assert_eq!(
-        new_keys,
-        added.iter().copied().collect::<BTreeSet<_>>(),
+        readable(&mut new_keys.into_iter()),
+        readable(&mut added.iter().copied()),
         "keys added by the migration"
     );
 }
