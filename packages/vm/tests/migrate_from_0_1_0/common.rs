@@ -106,11 +106,26 @@ impl Chain {
             .collect()
     }
 
+    /// The `MigrateMsg` of farthing-types for the contract whose current code is `code`.
+    pub fn migrate_msg(&self, code: u64) -> Value {
+        let msg = if code == self.new.registry {
+            serde_json::to_value(farthing_types::kyc::MigrateMsg {})
+        } else if code == self.new.token {
+            serde_json::to_value(farthing_types::token::MigrateMsg {})
+        } else if code == self.new.escrow {
+            serde_json::to_value(farthing_types::escrow::MigrateMsg {})
+        } else {
+            panic!("code {code} is not a current contract")
+        };
+        msg.unwrap()
+    }
+
     /// Migrates with the `MigrateMsg` of farthing-types and checks the version attributes.
     pub fn migrate(&mut self, contract: &Addr, code: u64) -> Executed {
+        let msg = self.migrate_msg(code);
         let done = self
             .vm
-            .migrate(contract, code, &farthing_types::token::MigrateMsg {})
+            .migrate(contract, code, &msg)
             .unwrap_or_else(|e| panic!("migration of {contract} failed: {e}"));
         assert_eq!(done.attribute("from_version"), Some("0.1.0"));
         assert_eq!(done.attribute("to_version"), Some("0.2.0"));

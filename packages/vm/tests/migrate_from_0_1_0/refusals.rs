@@ -31,7 +31,7 @@ fn assert_refused_then_migrates(
         c.vm.set_raw(contract, CW2_KEY, Some(&info)).unwrap();
         let before = c.vm.dump(contract).unwrap();
         let err =
-            c.vm.migrate(contract, new_code, &farthing_types::token::MigrateMsg {})
+            c.vm.migrate(contract, new_code, &c.migrate_msg(new_code))
                 .map(|_| ())
                 .expect_err("the migration must be refused");
         assert_eq!(
@@ -111,14 +111,14 @@ fn a_migration_from_another_contract_or_a_newer_release_is_refused() {
     );
     // A contract's storage given the code of another contract is refused too.
     let err =
-        c.vm.migrate(&registry, new_token, &farthing_types::token::MigrateMsg {})
+        c.vm.migrate(&registry, new_token, &c.migrate_msg(new_token))
             .map(|_| ())
             .unwrap_err();
     assert_eq!(code(&err), "wrong_contract");
     // Migrating again from 0.2.0 to 0.2.0 is allowed and changes nothing.
     let before = c.vm.dump(&token).unwrap();
     let done =
-        c.vm.migrate(&token, new_token, &farthing_types::token::MigrateMsg {})
+        c.vm.migrate(&token, new_token, &c.migrate_msg(new_token))
             .unwrap();
     assert_eq!(done.attribute("from_version"), Some("0.2.0"));
     assert_eq!(c.vm.dump(&token).unwrap(), before);
