@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Line coverage of the contract code with cargo-llvm-cov: runs the workspace's tests
-# instrumented (not the gas benchmark's real-VM runs, which execute wasm, not this code)
-# and prints a per-file table for contracts/ and packages/, then the uncovered lines of each
-# contract file. Installs cargo-llvm-cov and the llvm-tools component on first use.
+# instrumented (not the real-VM runs of the gas benchmark and of farthing-vm, which execute
+# wasm, not this code) and prints a per-file table for contracts/ and packages/, then the
+# uncovered lines of each contract file. Installs cargo-llvm-cov and the llvm-tools
+# component on first use.
 #
 #   bash scripts/coverage.sh            # table + uncovered lines
 #   bash scripts/coverage.sh --summary  # table only
@@ -22,7 +23,7 @@ fi
 IGNORE='(tests/|packages/testing/|scripts/|fuzz/|/tests\.rs$|contracts/[^/]+/src/bin/|packages/voucher/src/bin/)'
 export CARGO_TARGET_DIR="$ROOT/target/llvm-cov-target"
 cargo llvm-cov clean --workspace >/dev/null 2>&1 || true
-cargo llvm-cov --locked --no-report --workspace --exclude farthing-bench --exclude farthing-demo \
+cargo llvm-cov --locked --no-report --workspace --exclude farthing-bench --exclude farthing-demo --exclude farthing-vm \
   --all-features 2>&1 | grep -E "^test result|FAILED|panicked" || true
 echo
 echo "Line coverage (contracts/ and packages/, tests and test helpers excluded):"

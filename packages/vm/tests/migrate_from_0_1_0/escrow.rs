@@ -424,7 +424,7 @@ fn the_escrow_keeps_deals_works_royalties_and_held_payouts() {
     );
     assert_eq!(config_before["accepted_cw20"].as_array().unwrap().len(), 2);
     // Raw storage: every 0.1.0 key kept; added, the ledger of what is owed per asset
-    // (computed by migrations/v0_2_0.rs), checked above and by `owed` below.
+    // (computed by migrations/v0_2_0.rs, checked by `owed` below) and its marker.
     let owed_key = |asset: &str| {
         let mut k = vec![0, 2, b'o', b'w'];
         k.extend_from_slice(asset.as_bytes());
@@ -435,8 +435,9 @@ fn the_escrow_keeps_deals_works_royalties_and_held_payouts() {
         &dump,
         &c.vm.dump(&es).unwrap(),
         &[(CW2_KEY, cw2_value(ESCROW_NAME, "0.2.0"))],
-        &[&owed_native, &owed_cw20],
+        &[&owed_native, &owed_cw20, b"owed_kept"],
     );
+    assert_eq!(c.vm.raw(&es, b"owed_kept").unwrap(), Some(b"true".to_vec()));
     assert_owes_what_it_holds(&c, &e, native_owed, cw20_owed);
 
     // ---- the migrated escrow at work (the token migrated too) ----
