@@ -38,7 +38,8 @@ mod storage;
 mod tests;
 mod vm;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
 pub use storage::{CallStorage, Dump};
@@ -48,25 +49,56 @@ pub use vm::{
 
 /// The workspace root (this crate lives in `packages/vm`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// What the optimized wasm is built from: when one of these is newer than an artifact,
+/// the artifact may be stale.
+const SOURCES: [&str; 5] = [
+    "contracts",
+    "packages/types/src",
+    "packages/voucher/src",
+    "Cargo.lock",
+    "Cargo.toml",
+];
+
+fn newest(path: &Path) -> Option<(SystemTime, PathBuf)> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return Some((meta.modified().ok()?, path.to_path_buf()));
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|entry| newest(&entry.ok()?.path()))
+        .max()
 }
 
 /// `artifacts/<name>.wasm`, the current optimized build of a contract (`kyc_registry`,
-/// `micropay_token`, `royalty_escrow`). Fails, saying how to make it, when it is missing:
-/// tests on the real VM never skip silently.
+/// `micropay_token`, `royalty_escrow`). Fails, saying how to make it, when it is missing
+/// or older than a source it is built from: tests on the real VM never skip silently, nor
+/// run a stale build.
 pub fn artifact(name: &str) -> CallResult<PathBuf> {
-    let path = workspace_root()
-        .join("artifacts")
-        .join(format!("{name}.wasm"));
-    if !path.is_file() {
+    let root = workspace_root();
+    let path = root.join("artifacts").join(format!("{name}.wasm"));
+    let rebuild = "run `bash scripts/build-wasm.sh` first (scripts/test.sh does)";
+    let built = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .map_err(|_| CallError::Setup(format!("{} is missing: {rebuild}", path.display())))?;
+    let newer = SOURCES
+        .iter()
+        .filter_map(|s| newest(&root.join(s)))
+        .max()
+        .filter(|(changed, _)| *changed > built);
+    if let Some((_, source)) = newer {
         return Err(CallError::Setup(format!(
-            "{} is missing: run `bash scripts/build-wasm.sh` first (scripts/test.sh does)",
-            path.display()
+            "{} is older than {}: {rebuild}",
+            path.display(),
+            source.display()
         )));
     }
     Ok(path)
 }
-
 /// `tests/fixtures/release-<version>/<name>.wasm`, a released build kept for migration
 /// tests.
 pub fn release_fixture(version: &str, name: &str) -> CallResult<PathBuf> {
