@@ -1,6 +1,5 @@
 use cosmwasm_std::{DepsMut, Env, Response};
 use farthing_types::escrow::MigrateMsg;
-use semver::Version;
 
 use crate::state::OWED_KEPT;
 use crate::{migrations, ContractResult, CONTRACT_NAME, CONTRACT_VERSION};
@@ -18,8 +17,9 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult {
         CONTRACT_VERSION,
     )?;
     // The ledger of what the escrow owes: computed once for a store that does not keep it
-    // (0.1.0, and builds that stored "0.2.0" before the ledger existed).
-    if from < Version::new(0, 2, 0) || !OWED_KEPT.exists(deps.storage) {
+    // (0.1.0, and builds that stored "0.2.0" before the ledger existed). The marker, not the
+    // version, decides: no release before the ledger wrote it.
+    if !OWED_KEPT.exists(deps.storage) {
         migrations::v0_2_0::migrate(deps.storage)?;
         OWED_KEPT.save(deps.storage, &true)?;
     }
