@@ -224,7 +224,8 @@ fn headroom(deps: Deps, env: &Env, from: &Addr) -> StdResult<(Option<Uint128>, O
     if acc.window_start != 0 && env.block.time.seconds() < closes {
         Ok((
             Some(max.saturating_sub(acc.window_used)),
-            Some(Timestamp::from_seconds(closes)),
+            // A policy may set any window length: saturate past the end of the range.
+            Some(Timestamp::from_nanos(closes.saturating_mul(1_000_000_000))),
         ))
     } else {
         Ok((Some(max), None))

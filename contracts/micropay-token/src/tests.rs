@@ -266,3 +266,87 @@ proptest! {
         }
     }
 }
+
+/// Found by fuzzing (`token_query`): a registry policy may set any positive
+/// `window_seconds`, and `CanTransfer` built the window's closing time with
+/// `Timestamp::from_seconds`, which overflowed (a panic) past the year 2554. The closing
+/// time now saturates at the end of the timestamp range.
+#[test]
+fn can_transfer_with_a_window_past_the_timestamp_range_does_not_panic() {
+    use cosmwasm_std::testing::MockQuerier;
+    use cosmwasm_std::{
+        Binary, ContractResult as Answer, MemoryStorage, Storage, SystemError, SystemResult,
+        Timestamp, WasmQuery,
+    };
+    use farthing_types::kyc::state::{POLICY, RECORDS};
+    use farthing_types::kyc::{GateRecord, KycStatus, PartyKind, Policy, TierLimit};
+    use farthing_types::token::{CanTransferResponse, QueryMsg};
+
+    let env = mock_env();
+    let registry = addr("registry");
+    let mut kyc = MemoryStorage::new();
+    let policy = Policy {
+        tier_limits: vec![
+            TierLimit {
+                max_per_transfer: None,
+                max_volume_per_window: Some(Uint128::new(1_000)),
+                window_seconds: u64::MAX,
+            };
+            4
+        ],
+        ..Policy::default()
+    };
+    POLICY.save(&mut kyc, &policy).unwrap();
+    for name in ["alice", "bob"] {
+        let rec = GateRecord {
+            status: KycStatus::Active,
+            tier: 1,
+            kind: PartyKind::Individual,
+            jurisdiction: "DE".into(),
+            expires_at: env.block.time.seconds() + 86_400,
+        };
+        RECORDS.save(&mut kyc, &addr(name), &rec).unwrap();
+    }
+    let mut deps = mock_dependencies();
+    deps.querier = MockQuerier::default();
+    let registry_str = registry.to_string();
+    deps.querier.update_wasm(move |q| match q {
+        WasmQuery::Raw { contract_addr, key } if *contract_addr == registry_str => {
+            let value = kyc.get(key.as_slice()).unwrap_or_default();
+            SystemResult::Ok(Answer::Ok(Binary::from(value)))
+        }
+        _ => SystemResult::Err(SystemError::UnsupportedRequest {
+            kind: "wasm".into(),
+        }),
+    });
+    let mut m = msg(&[("alice", 500)]);
+    m.registry = Some(registry.to_string());
+    instantiate(
+        deps.as_mut(),
+        env.clone(),
+        message_info(&addr("creator"), &[]),
+        m,
+    )
+    .unwrap();
+    // Alice's transfer opens her volume window.
+    execute(
+        deps.as_mut(),
+        env.clone(),
+        message_info(&addr("alice"), &[]),
+        ExecuteMsg::Transfer {
+            recipient: addr("bob").to_string(),
+            amount: Uint128::new(100),
+        },
+    )
+    .unwrap();
+    let q = QueryMsg::CanTransfer {
+        from: addr("alice").to_string(),
+        to: addr("bob").to_string(),
+        amount: Uint128::new(1),
+    };
+    let resp: CanTransferResponse =
+        from_json(crate::contract::query(deps.as_ref(), env, q).unwrap()).unwrap();
+    assert!(resp.verdict.allowed);
+    assert_eq!(resp.remaining_in_window, Some(Uint128::new(900)));
+    assert_eq!(resp.window_resets_at, Some(Timestamp::from_nanos(u64::MAX)));
+}

@@ -235,3 +235,57 @@ fn reply_refuses_an_unknown_id_and_ignores_a_success() {
     .unwrap_err();
     assert!(matches!(err, ContractError::Std(_)));
 }
+
+/// Instantiation bounds the dispute timeout only from below, and `OpenDispute` set the
+/// deadline with `Timestamp::plus_seconds`, which overflowed (a panic) for a timeout
+/// reaching past the year 2554. The deadline now saturates at the end of the timestamp
+/// range: with such a timeout, a dispute waits for a ruling or a settlement.
+#[test]
+fn open_dispute_with_a_timeout_past_the_timestamp_range_does_not_panic() {
+    use cosmwasm_std::Timestamp;
+    use farthing_types::escrow::{DealStatus, DealTerms, QueryMsg};
+
+    let mut deps = mock_dependencies();
+    let env = mock_env();
+    instantiate(
+        deps.as_mut(),
+        env.clone(),
+        message_info(&addr("owner"), &[]),
+        InstantiateMsg {
+            owner: None,
+            registry: None,
+            accepted_cw20: vec![],
+            dispute_timeout_seconds: u64::MAX,
+        },
+    )
+    .unwrap();
+    execute(
+        deps.as_mut(),
+        env.clone(),
+        message_info(&addr("payer"), &coins(100, "ufar")),
+        ExecuteMsg::CreateDeal(DealTerms {
+            payee: addr("payee").to_string(),
+            arbiter: None,
+            milestones: vec![],
+            expires_at: env.block.time.plus_seconds(3_600),
+        }),
+    )
+    .unwrap();
+    execute(
+        deps.as_mut(),
+        env.clone(),
+        message_info(&addr("payer"), &[]),
+        ExecuteMsg::OpenDispute { deal_id: 1 },
+    )
+    .unwrap();
+    let deal: farthing_types::escrow::Deal = cosmwasm_std::from_json(
+        crate::contract::query(deps.as_ref(), env, QueryMsg::Deal { deal_id: 1 }).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        deal.status,
+        DealStatus::Disputed {
+            deadline: Timestamp::from_nanos(u64::MAX)
+        }
+    );
+}
