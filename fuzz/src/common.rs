@@ -4,6 +4,7 @@
 //! an execution wrapper that reverts the storage of a failed message, as the chain does.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -12,8 +13,9 @@ use cosmwasm_std::testing::{
     message_info, mock_dependencies, mock_env, MockApi, MockQuerier, MockStorage,
 };
 use cosmwasm_std::{
-    to_json_binary, Addr, Binary, Coin, ContractResult, Env, HexBinary, MemoryStorage, MessageInfo,
-    Order, OwnedDeps, Storage, SystemError, SystemResult, Timestamp, Uint128, WasmQuery,
+    to_json_binary, Addr, Binary, Coin, ContractResult, DepsMut, Env, HexBinary, MemoryStorage,
+    MessageInfo, Order, OwnedDeps, QuerierWrapper, Storage, SystemError, SystemResult, Timestamp,
+    Uint128, WasmQuery,
 };
 use farthing_types::kyc::state::{POLICY, RECORDS};
 use farthing_types::kyc::{GateRecord, KycStatus, PartyKind, Policy, TierLimit, TravelRule};
@@ -138,10 +140,11 @@ impl<'a> Arbitrary<'a> for AmountIn {
     fn arbitrary(u: &mut Unstructured<'a>) -> ArbResult<Self> {
         let s = sel(u)?;
         Ok(AmountIn(match s {
-            0x00..=0x8f => u128::from(u16::arbitrary(u)?),
-            0x90..=0xbf => u128::from(u32::arbitrary(u)?),
-            0xc0..=0xdf => u128::arbitrary(u)?,
-            0xe0..=0xef => u128::MAX - u128::from(u8::arbitrary(u)?),
+            0x00..=0x6f => u128::from(u16::arbitrary(u)? % 1_024),
+            0x70..=0xaf => u128::from(u16::arbitrary(u)?),
+            0xb0..=0xcf => u128::from(u32::arbitrary(u)?),
+            0xd0..=0xe7 => u128::arbitrary(u)?,
+            0xe8..=0xf3 => u128::MAX - u128::from(u8::arbitrary(u)?),
             _ => 0,
         }))
     }
@@ -237,6 +240,47 @@ impl<'a> Arbitrary<'a> for TextIn {
         } else {
             // Long strings: the length limits.
             "x".repeat(usize::from(u8::arbitrary(u)?) + 60)
+        }))
+    }
+}
+
+/// A reason code: mostly valid (1 to 64 of `A-Z a-z 0-9 _ . : -`), sometimes any text.
+#[derive(Debug, Clone)]
+pub struct ReasonIn(pub String);
+
+const REASONS: [&str; 6] = [
+    "kyc_refresh",
+    "sanctions",
+    "court-order:42",
+    "lost_key",
+    "AML.review",
+    "x",
+];
+
+impl<'a> Arbitrary<'a> for ReasonIn {
+    fn arbitrary(u: &mut Unstructured<'a>) -> ArbResult<Self> {
+        let s = sel(u)?;
+        Ok(ReasonIn(if s < 0xc0 {
+            REASONS[s as usize % REASONS.len()].to_string()
+        } else {
+            TextIn::arbitrary(u)?.0
+        }))
+    }
+}
+
+/// A jurisdiction: mostly a valid code (the harness policy blocks "KP"), sometimes any text.
+#[derive(Debug, Clone)]
+pub struct JurisIn(pub String);
+
+const JURISDICTIONS: [&str; 5] = ["DE", "FR", "US", "KP", "GB"];
+
+impl<'a> Arbitrary<'a> for JurisIn {
+    fn arbitrary(u: &mut Unstructured<'a>) -> ArbResult<Self> {
+        let s = sel(u)?;
+        Ok(JurisIn(if s < 0xc0 {
+            JURISDICTIONS[s as usize % JURISDICTIONS.len()].to_string()
+        } else {
+            TextIn::arbitrary(u)?.0
         }))
     }
 }
@@ -421,7 +465,7 @@ pub enum KycChange {
         status: u8,
         tier: u8,
         kind: u8,
-        jurisdiction: TextIn,
+        jurisdiction: JurisIn,
         expires: TimeIn,
     },
     Policy(PolicyIn),
@@ -438,7 +482,7 @@ pub struct TierLimitIn {
 
 #[derive(Debug, Clone, Arbitrary)]
 pub struct PolicyIn {
-    pub blocked: Vec<TextIn>,
+    pub blocked: Vec<JurisIn>,
     pub tier_limits: Vec<TierLimitIn>,
     pub travel_rule: Option<(AmountIn, u8)>,
     pub grace: AdvanceIn,
@@ -582,14 +626,71 @@ impl World {
 
     /// Runs one message; a rejected message leaves the storage as it was (the chain
     /// reverts a failed transaction; the mock storage would otherwise keep partial writes).
-    pub fn run<T, E>(&mut self, f: impl FnOnce(&mut Deps, Env) -> Result<T, E>) -> Result<T, E> {
-        let snapshot = dump(&self.deps.storage);
-        let env = self.env.clone();
-        let res = f(&mut self.deps, env);
+    pub fn run<T, E>(&mut self, f: impl FnOnce(DepsMut, Env) -> Result<T, E>) -> Result<T, E> {
+        let mut tx = UndoStorage {
+            inner: &mut self.deps.storage,
+            undo: BTreeMap::new(),
+        };
+        let deps = DepsMut {
+            storage: &mut tx,
+            api: &self.deps.api,
+            querier: QuerierWrapper::new(&self.deps.querier),
+        };
+        let res = f(deps, self.env.clone());
         if res.is_err() {
-            restore(&mut self.deps.storage, snapshot);
+            tx.revert();
         }
         res
+    }
+}
+
+/// A storage that writes through and keeps the first previous value of every key it
+/// changes, so that a failed message can be undone.
+struct UndoStorage<'a> {
+    inner: &'a mut MockStorage,
+    undo: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl UndoStorage<'_> {
+    fn keep(&mut self, key: &[u8]) {
+        if !self.undo.contains_key(key) {
+            let old = self.inner.get(key);
+            self.undo.insert(key.to_vec(), old);
+        }
+    }
+
+    fn revert(self) {
+        for (k, old) in self.undo {
+            match old {
+                Some(v) => self.inner.set(&k, &v),
+                None => self.inner.remove(&k),
+            }
+        }
+    }
+}
+
+impl Storage for UndoStorage<'_> {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.inner.get(key)
+    }
+
+    fn range<'b>(
+        &'b self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = cosmwasm_std::Record> + 'b> {
+        self.inner.range(start, end, order)
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) {
+        self.keep(key);
+        self.inner.set(key, value);
+    }
+
+    fn remove(&mut self, key: &[u8]) {
+        self.keep(key);
+        self.inner.remove(key);
     }
 }
 
@@ -664,6 +765,27 @@ pub fn mode(data: &[u8]) -> Option<Mode<'_>> {
     } else {
         Mode::Typed(Unstructured::new(&data[1..]))
     })
+}
+
+/// Whether a typed run starts from a contract instantiated with an arbitrary message
+/// (about one run in eight) rather than from the harness's set-up state.
+pub fn arbitrary_instantiation(u: &mut Unstructured) -> bool {
+    sel(u).unwrap_or(0xff) < 0x20
+}
+
+/// Seconds for a configuration: mostly sensible, sometimes any u64.
+#[derive(Debug, Clone, Copy)]
+pub struct SecondsIn(pub u64);
+
+impl<'a> Arbitrary<'a> for SecondsIn {
+    fn arbitrary(u: &mut Unstructured<'a>) -> ArbResult<Self> {
+        let s = sel(u)?;
+        Ok(SecondsIn(match s {
+            0x00..=0xbf => u64::from(u32::arbitrary(u)? % 1_000_000),
+            0xc0..=0xef => u64::arbitrary(u)?,
+            _ => u64::MAX - u64::from(u8::arbitrary(u)?),
+        }))
+    }
 }
 
 /// Bounded iteration of arbitrary items (at most `max`).

@@ -126,7 +126,8 @@ impl ReceiveIn {
 /// Deal and work ids: mostly the first few, sometimes any.
 fn id(b: u8) -> u64 {
     if b < 0xf0 {
-        u64::from(b % 6)
+        // The set-up state has ids 1 and 2.
+        [1, 2, 1, 2, 3, 0, 4, 5][usize::from(b % 8)]
     } else {
         u64::MAX - u64::from(b - 0xf0)
     }
@@ -166,7 +167,7 @@ pub enum Exec {
         address: AddrIn,
         asset: AssetIn,
         to: AddrIn,
-        reason: TextIn,
+        reason: ReasonIn,
     },
     AllowToken(AddrIn),
     DisallowToken(AddrIn),
@@ -532,10 +533,7 @@ impl Escrow {
             return false;
         };
         let info = message_info(&addr(sender), funds);
-        match self
-            .w
-            .run(|deps, env| execute(deps.as_mut(), env, info, msg))
-        {
+        match self.w.run(|deps, env| execute(deps, env, info, msg)) {
             Ok(resp) => {
                 self.keep(&resp);
                 true
@@ -545,7 +543,7 @@ impl Escrow {
     }
 
     pub fn deliver(&mut self, r: Reply) -> Result<Response, ContractError> {
-        self.w.run(|deps, env| reply(deps.as_mut(), env, r))
+        self.w.run(|deps, env| reply(deps, env, r))
     }
 
     fn reply_in(&mut self, r: ReplyIn) {
@@ -638,18 +636,59 @@ impl Default for Escrow {
     }
 }
 
+/// An arbitrary instantiation.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct InitIn {
+    pub sender: Who,
+    pub owner: Option<AddrIn>,
+    pub registry: Option<AddrIn>,
+    pub accepted_cw20: Vec<AddrIn>,
+    pub dispute_timeout_seconds: SecondsIn,
+}
+
+impl Escrow {
+    /// An escrow instantiated with an arbitrary message, then given the set-up messages it
+    /// accepts; `None` when the instantiation is refused.
+    fn instantiated(u: &mut Unstructured) -> Option<Escrow> {
+        let i = InitIn::arbitrary(u).ok()?;
+        let mut w = World::new();
+        let msg = InstantiateMsg {
+            owner: i.owner.map(|o| o.string()),
+            registry: i.registry.map(|r| r.string()),
+            accepted_cw20: i.accepted_cw20.iter().take(4).map(AddrIn::string).collect(),
+            dispute_timeout_seconds: i.dispute_timeout_seconds.0,
+        };
+        let info = message_info(&i.sender.addr(), &[]);
+        w.run(|deps, env| instantiate(deps, env, info, msg)).ok()?;
+        // The set-up messages, as far as this configuration accepts them.
+        let mut e = Escrow { w, pending: vec![] };
+        for (sender, funds, msg) in setup_msgs(&e.w.env) {
+            let _ = e.exec_json(sender, &funds, &json_binary(&msg));
+        }
+        Some(e)
+    }
+}
+
 pub fn fuzz_execute(data: &[u8]) {
     let Some(mode) = mode(data) else { return };
-    let mut e = Escrow::new();
     match mode {
         Mode::Json(json) => {
+            let mut e = Escrow::new();
             let coin = [Coin::new(500u128, "ufar")];
             for sender in JSON_SENDERS {
                 let _ = e.exec_json(sender, &[], json);
                 let _ = e.exec_json(sender, &coin, json);
             }
         }
-        Mode::Typed(mut u) => e.steps(&mut u, 24),
+        Mode::Typed(mut u) => {
+            let e = if arbitrary_instantiation(&mut u) {
+                Escrow::instantiated(&mut u)
+            } else {
+                Some(Escrow::new())
+            };
+            let Some(mut e) = e else { return };
+            e.steps(&mut u, 24);
+        }
     }
 }
 
@@ -702,7 +741,7 @@ pub fn fuzz_reply(data: &[u8]) {
 
 fn migrate_json(e: &mut Escrow, json: &[u8]) {
     if let Some(msg) = parse::<MigrateMsg>(json) {
-        let _ = e.w.run(|deps, env| migrate(deps.as_mut(), env, msg));
+        let _ = e.w.run(|deps, env| migrate(deps, env, msg));
     }
 }
 

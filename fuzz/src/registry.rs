@@ -15,10 +15,10 @@ pub struct RecordIn {
     pub status: u8,
     pub tier: u8,
     pub kind: u8,
-    pub jurisdiction: TextIn,
+    pub jurisdiction: JurisIn,
     pub expires_at: TimeIn,
     pub attestation: HexIn,
-    pub reason: TextIn,
+    pub reason: ReasonIn,
 }
 
 impl RecordIn {
@@ -42,11 +42,11 @@ pub enum Exec {
     SetStatus {
         addresses: Vec<AddrIn>,
         status: u8,
-        reason: TextIn,
+        reason: ReasonIn,
     },
     RemoveRecords {
         addresses: Vec<AddrIn>,
-        reason: TextIn,
+        reason: ReasonIn,
     },
     UpdatePolicy(PolicyIn),
     AddOfficer(AddrIn),
@@ -90,7 +90,7 @@ pub enum Query {
     Record(AddrIn),
     Records {
         status: Option<u8>,
-        jurisdiction: Option<TextIn>,
+        jurisdiction: Option<JurisIn>,
         page: PageIn<AddrIn>,
     },
     CheckTransfer {
@@ -228,8 +228,7 @@ fn exec_json(w: &mut World, sender: usize, funds: &[cosmwasm_std::Coin], json: &
         return false;
     };
     let info = message_info(&addr(sender), funds);
-    w.run(|deps, env| execute(deps.as_mut(), env, info, msg))
-        .is_ok()
+    w.run(|deps, env| execute(deps, env, info, msg)).is_ok()
 }
 
 fn step(w: &mut World, s: Step) {
@@ -250,16 +249,45 @@ fn query_json(w: &World, json: &[u8]) {
     }
 }
 
+/// An arbitrary instantiation.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct InitIn {
+    pub sender: Who,
+    pub owner: Option<AddrIn>,
+    pub officers: Vec<AddrIn>,
+    pub policy: PolicyIn,
+}
+
+/// A registry instantiated with an arbitrary message; `None` when it is refused.
+fn instantiated(u: &mut Unstructured) -> Option<World> {
+    let i = InitIn::arbitrary(u).ok()?;
+    let mut w = World::new();
+    let msg = InstantiateMsg {
+        owner: i.owner.map(|o| o.string()),
+        officers: i.officers.iter().take(8).map(AddrIn::string).collect(),
+        policy: i.policy.policy(),
+    };
+    let info = message_info(&i.sender.addr(), &[]);
+    w.run(|deps, env| instantiate(deps, env, info, msg)).ok()?;
+    Some(w)
+}
+
 pub fn fuzz_execute(data: &[u8]) {
     let Some(mode) = mode(data) else { return };
-    let mut w = world();
     match mode {
         Mode::Json(json) => {
+            let mut w = world();
             for sender in JSON_SENDERS {
                 let _ = exec_json(&mut w, sender, &[], json);
             }
         }
         Mode::Typed(mut u) => {
+            let w = if arbitrary_instantiation(&mut u) {
+                instantiated(&mut u)
+            } else {
+                Some(world())
+            };
+            let Some(mut w) = w else { return };
             for s in items::<Step>(&mut u, 24) {
                 step(&mut w, s);
             }
@@ -294,7 +322,7 @@ pub fn fuzz_query(data: &[u8]) {
 
 fn migrate_json(w: &mut World, json: &[u8]) {
     if let Some(msg) = parse::<MigrateMsg>(json) {
-        let _ = w.run(|deps, env| migrate(deps.as_mut(), env, msg));
+        let _ = w.run(|deps, env| migrate(deps, env, msg));
     }
 }
 

@@ -82,3 +82,30 @@ fn pseudo_random_inputs_run() {
         }
     }
 }
+
+#[test]
+fn run_undoes_a_failed_message_and_keeps_a_successful_one() {
+    use cosmwasm_std::Storage;
+    let mut w = common::World::new();
+    w.deps.storage.set(b"a", b"1");
+    let before = common::dump(&w.deps.storage);
+    let res: Result<(), ()> = w.run(|deps, _| {
+        deps.storage.set(b"a", b"2");
+        deps.storage.set(b"b", b"3");
+        deps.storage.remove(b"a");
+        deps.storage.set(b"a", b"4");
+        Err(())
+    });
+    assert!(res.is_err());
+    assert_eq!(common::dump(&w.deps.storage), before);
+    let res: Result<(), ()> = w.run(|deps, _| {
+        deps.storage.remove(b"a");
+        deps.storage.set(b"b", b"3");
+        Ok(())
+    });
+    assert!(res.is_ok());
+    assert_eq!(
+        common::dump(&w.deps.storage),
+        vec![(b"b".to_vec(), b"3".to_vec())]
+    );
+}

@@ -3,10 +3,10 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use cosmwasm_std::testing::message_info;
-use cosmwasm_std::{Binary, Coin, Env, HexBinary, Uint128};
+use cosmwasm_std::{Addr, Binary, Coin, Env, HexBinary, Storage, Uint128};
 use cw20::{Cw20Coin, EmbeddedLogo, Logo, MinterResponse};
 use farthing_micropay_token::contract::{execute, instantiate, migrate, query};
-use farthing_micropay_token::state::CONFIG;
+use farthing_micropay_token::state::{CHANNELS_PRIMARY, CONFIG};
 use farthing_micropay_token::{CONTRACT_NAME, CONTRACT_VERSION};
 use farthing_types::token::{
     ChannelClaim, ChannelsBy, ExecuteMsg, InstantiateMarketingInfo, InstantiateMsg, MigrateMsg,
@@ -16,10 +16,12 @@ use farthing_voucher::{high_s_form, sign, Voucher};
 
 use crate::common::*;
 
-/// A voucher signature: made by a pool key for the message's channel and amount (payee:
-/// the sender, or another pool member), its high-S twin, or any bytes.
+/// A voucher signature: by the channel's own signer key for its payee (when the channel
+/// exists), by a pool key for the message's channel and amount (payee: the sender, or
+/// another pool member), the high-S twin of a secp256k1 one, or any bytes.
 #[derive(Debug, Clone, Arbitrary)]
 pub enum SigIn {
+    Channel,
     Valid { key: u8, payee: Option<Who> },
     HighS { payee: Option<Who> },
     Raw(HexIn),
@@ -29,25 +31,37 @@ impl SigIn {
     fn signature(
         self,
         env: &Env,
-        sender: &cosmwasm_std::Addr,
+        storage: &dyn Storage,
+        sender: &Addr,
         channel: u64,
         cumulative: Uint128,
     ) -> HexBinary {
-        let voucher = |payee: Option<Who>| Voucher {
+        let voucher = |payee: String| Voucher {
             chain_id: env.block.chain_id.clone(),
             token: env.contract.address.to_string(),
             channel_id: channel,
-            payee: payee.map_or_else(|| sender.to_string(), |p| p.addr().into_string()),
+            payee,
             cumulative,
         };
+        let payee =
+            |p: Option<Who>| p.map_or_else(|| sender.to_string(), |p| p.addr().into_string());
+        let signed = |key: usize, v: &Voucher| {
+            let (kind, secret) = KEYS[key % KEYS.len()];
+            sign(kind, &secret, v).expect("sign")
+        };
         match self {
-            SigIn::Valid { key, payee } => {
-                let (kind, secret) = KEYS[key as usize % KEYS.len()];
-                sign(kind, &secret, &voucher(payee)).expect("sign")
-            }
-            SigIn::HighS { payee } => {
-                let (kind, secret) = KEYS[2];
-                let sig = sign(kind, &secret, &voucher(payee)).expect("sign");
+            SigIn::Channel => match CHANNELS_PRIMARY.may_load(storage, channel).ok().flatten() {
+                Some(ch) => {
+                    let key = (0..KEYS.len())
+                        .find(|i| signer(*i) == ch.signer)
+                        .unwrap_or(0);
+                    signed(key, &voucher(ch.payee.into_string()))
+                }
+                None => signed(0, &voucher(sender.to_string())),
+            },
+            SigIn::Valid { key, payee: p } => signed(key as usize, &voucher(payee(p))),
+            SigIn::HighS { payee: p } => {
+                let sig = signed(2, &voucher(payee(p)));
                 HexBinary::from(high_s_form(sig.as_slice()))
             }
             SigIn::Raw(h) => h.hex(),
@@ -116,20 +130,20 @@ pub enum Exec {
         reference: TextIn,
         travel_rule_ref: Option<HexIn>,
     },
-    Pause(TextIn),
-    Unpause(TextIn),
-    Freeze(AddrIn, TextIn),
-    Unfreeze(AddrIn, TextIn),
-    FreezeTokens(AddrIn, AmountIn, TextIn),
-    UnfreezeTokens(AddrIn, AmountIn, TextIn),
+    Pause(ReasonIn),
+    Unpause(ReasonIn),
+    Freeze(AddrIn, ReasonIn),
+    Unfreeze(AddrIn, ReasonIn),
+    FreezeTokens(AddrIn, AmountIn, ReasonIn),
+    UnfreezeTokens(AddrIn, AmountIn, ReasonIn),
     ForcedTransfer {
         from: AddrIn,
         to: AddrIn,
         amount: AmountIn,
-        reason: TextIn,
+        reason: ReasonIn,
         unfreeze: bool,
     },
-    Recover(AddrIn, AddrIn, TextIn),
+    Recover(AddrIn, AddrIn, ReasonIn),
     GrantRole(u8, AddrIn),
     RevokeRole(u8, AddrIn),
     SetRegistry(Option<AddrIn>),
@@ -157,26 +171,31 @@ fn role(b: u8) -> Role {
 /// Channel ids: mostly the first few (those a run opens), sometimes any.
 fn channel(b: u8) -> u64 {
     if b < 0xf0 {
-        u64::from(b % 6)
+        // The set-up state has ids 1 and 2.
+        [1, 2, 1, 2, 3, 0, 4, 5][usize::from(b % 8)]
     } else {
         u64::MAX - u64::from(b - 0xf0)
     }
 }
 
 impl ClaimIn {
-    fn claim(self, env: &Env, sender: &cosmwasm_std::Addr) -> ChannelClaim {
+    fn claim(self, env: &Env, storage: &dyn Storage, sender: &Addr) -> ChannelClaim {
         let channel = channel(self.channel);
         let cumulative = self.cumulative.get();
         ChannelClaim {
             channel,
             cumulative,
-            signature: self.signature.signature(env, sender, channel, cumulative),
+            signature: self
+                .signature
+                .signature(env, storage, sender, channel, cumulative),
         }
     }
 }
 
 impl Exec {
-    pub fn msg(self, env: &Env, sender: &cosmwasm_std::Addr) -> ExecuteMsg {
+    /// The real message, as `sender` sends it now (`storage`: the token's, for the
+    /// vouchers of existing channels).
+    pub fn msg(self, env: &Env, storage: &dyn Storage, sender: &Addr) -> ExecuteMsg {
         let now = env.block.time;
         match self {
             Exec::Transfer(r, a) => ExecuteMsg::Transfer {
@@ -325,7 +344,7 @@ impl Exec {
                 expires_at: t.at(now),
             },
             Exec::Claim(c, close) => {
-                let c = c.claim(env, sender);
+                let c = c.claim(env, storage, sender);
                 ExecuteMsg::Claim {
                     channel: c.channel,
                     cumulative: c.cumulative,
@@ -337,7 +356,7 @@ impl Exec {
                 claims: cs
                     .into_iter()
                     .take(6)
-                    .map(|c| c.claim(env, sender))
+                    .map(|c| c.claim(env, storage, sender))
                     .collect(),
             },
             Exec::StartClose(c) => ExecuteMsg::StartClose {
@@ -580,15 +599,14 @@ fn exec_json(w: &mut World, sender: usize, funds: &[Coin], json: &[u8]) -> bool 
         return false;
     };
     let info = message_info(&addr(sender), funds);
-    w.run(|deps, env| execute(deps.as_mut(), env, info, msg))
-        .is_ok()
+    w.run(|deps, env| execute(deps, env, info, msg)).is_ok()
 }
 
 fn step(w: &mut World, s: Step) {
     match s {
         Step::Exec { sender, funds, msg } => {
             let (env, from) = (w.env.clone(), sender.addr());
-            let json = msg.json(|m| m.msg(&env, &from));
+            let json = msg.json(|m| m.msg(&env, &w.deps.storage, &from));
             let _ = exec_json(w, sender.0 as usize, &funds.0, &json);
         }
         Step::Advance(a) => w.advance(a),
@@ -604,16 +622,100 @@ fn query_json(w: &World, json: &[u8]) {
     }
 }
 
+/// Marketing info at instantiation: project, description, marketing address, logo.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct MarketingIn(
+    Option<TextIn>,
+    Option<TextIn>,
+    Option<AddrIn>,
+    Option<LogoIn>,
+);
+
+/// An arbitrary instantiation.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct InitIn {
+    pub sender: Who,
+    pub funds: FundsIn,
+    pub name: TextIn,
+    pub symbol: TextIn,
+    pub decimals: u8,
+    pub initial_balances: Vec<(AddrIn, AmountIn)>,
+    pub mint: Option<(AddrIn, Option<AmountIn>)>,
+    pub marketing: Option<MarketingIn>,
+    pub owner: Option<AddrIn>,
+    pub registry: Option<AddrIn>,
+    pub roles: Vec<(u8, AddrIn)>,
+}
+
+/// A token instantiated with an arbitrary message, then given the set-up messages it
+/// accepts; `None` when the instantiation is refused.
+fn instantiated(u: &mut Unstructured) -> Option<World> {
+    let i = InitIn::arbitrary(u).ok()?;
+    let mut w = World::new();
+    let msg = InstantiateMsg {
+        name: i.name.0,
+        symbol: i.symbol.0,
+        decimals: i.decimals % 24,
+        initial_balances: i
+            .initial_balances
+            .into_iter()
+            .take(8)
+            .map(|(a, n)| Cw20Coin {
+                address: a.string(),
+                amount: n.get(),
+            })
+            .collect(),
+        mint: i.mint.map(|(m, cap)| MinterResponse {
+            minter: m.string(),
+            cap: cap.map(AmountIn::get),
+        }),
+        marketing: i
+            .marketing
+            .map(
+                |MarketingIn(project, description, marketing, logo)| InstantiateMarketingInfo {
+                    project: project.map(|t| t.0),
+                    description: description.map(|t| t.0),
+                    marketing: marketing.map(|m| m.string()),
+                    logo: logo.map(LogoIn::logo),
+                },
+            ),
+        owner: i.owner.map(|o| o.string()),
+        registry: i.registry.map(|r| r.string()),
+        roles: i
+            .roles
+            .into_iter()
+            .take(6)
+            .map(|(r, a)| RoleGrant {
+                role: role(r),
+                address: a.string(),
+            })
+            .collect(),
+    };
+    let info = message_info(&i.sender.addr(), &i.funds.0);
+    w.run(|deps, env| instantiate(deps, env, info, msg)).ok()?;
+    // The set-up messages, as far as this configuration accepts them.
+    for (sender, msg) in setup_msgs(&w.env.clone()) {
+        let _ = exec_json(&mut w, sender, &[], &json_binary(&msg));
+    }
+    Some(w)
+}
+
 pub fn fuzz_execute(data: &[u8]) {
     let Some(mode) = mode(data) else { return };
-    let mut w = world();
     match mode {
         Mode::Json(json) => {
+            let mut w = world();
             for sender in JSON_SENDERS {
                 let _ = exec_json(&mut w, sender, &[], json);
             }
         }
         Mode::Typed(mut u) => {
+            let w = if arbitrary_instantiation(&mut u) {
+                instantiated(&mut u)
+            } else {
+                Some(world())
+            };
+            let Some(mut w) = w else { return };
             for s in items::<Step>(&mut u, 24) {
                 step(&mut w, s);
             }
@@ -648,7 +750,7 @@ pub fn fuzz_query(data: &[u8]) {
 
 fn migrate_json(w: &mut World, json: &[u8]) {
     if let Some(msg) = parse::<MigrateMsg>(json) {
-        let _ = w.run(|deps, env| migrate(deps.as_mut(), env, msg));
+        let _ = w.run(|deps, env| migrate(deps, env, msg));
     }
 }
 
@@ -939,11 +1041,13 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             ExecuteMsg::Claim {
                 channel: 1,
                 cumulative: Uint128::new(1_500),
-                signature: SigIn::Valid {
-                    key: 0,
-                    payee: None,
-                }
-                .signature(&env, &bob, 1, Uint128::new(1_500)),
+                signature: SigIn::Channel.signature(
+                    &env,
+                    &w.deps.storage,
+                    &bob,
+                    1,
+                    Uint128::new(1_500),
+                ),
                 close: Some(false),
             },
         ),
@@ -952,11 +1056,13 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             ExecuteMsg::Claim {
                 channel: 2,
                 cumulative: Uint128::new(20_000),
-                signature: SigIn::Valid {
-                    key: 2,
-                    payee: None,
-                }
-                .signature(&env, &alice, 2, Uint128::new(20_000)),
+                signature: SigIn::Channel.signature(
+                    &env,
+                    &w.deps.storage,
+                    &alice,
+                    2,
+                    Uint128::new(20_000),
+                ),
                 close: Some(true),
             },
         ),
@@ -966,11 +1072,13 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                 claims: vec![ChannelClaim {
                     channel: 1,
                     cumulative: Uint128::new(10_000),
-                    signature: SigIn::Valid {
-                        key: 0,
-                        payee: None,
-                    }
-                    .signature(&env, &bob, 1, Uint128::new(10_000)),
+                    signature: SigIn::Channel.signature(
+                        &env,
+                        &w.deps.storage,
+                        &bob,
+                        1,
+                        Uint128::new(10_000),
+                    ),
                 }],
             },
         ),
