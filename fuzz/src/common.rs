@@ -556,12 +556,39 @@ impl World {
         restore(&mut kyc, base.clone());
         let kyc = Rc::new(RefCell::new(kyc));
         let store = kyc.clone();
-        let registry = addr(REGISTRY);
-        deps.querier = MockQuerier::default();
+        let (registry, token, me) = (addr(REGISTRY), addr(TOKEN), addr(SELF));
+        // The contract under test holds some coins and tokens beyond what the set-up
+        // deposits: what an escrow holds above what it owes is stray (`SweepStray`).
+        deps.querier = MockQuerier::new(&[(
+            me.as_str(),
+            &[
+                Coin::new(1_000_000u128, "ufar"),
+                Coin::new(5_000u128, "uatom"),
+            ],
+        )]);
         deps.querier.update_wasm(move |q| match q {
             WasmQuery::Raw { contract_addr, key } if *contract_addr == registry.as_str() => {
                 let value = store.borrow().get(key.as_slice()).unwrap_or_default();
                 SystemResult::Ok(ContractResult::Ok(Binary::from(value)))
+            }
+            // The cw20 token at `addr(TOKEN)` answers balance queries.
+            WasmQuery::Smart { contract_addr, msg } if *contract_addr == token.as_str() => {
+                match cosmwasm_std::from_json::<cw20::Cw20QueryMsg>(msg) {
+                    Ok(cw20::Cw20QueryMsg::Balance { address }) => {
+                        let balance = if address == me.as_str() {
+                            1_000_000u128
+                        } else {
+                            0
+                        };
+                        SystemResult::Ok(ContractResult::Ok(
+                            to_json_binary(&cw20::BalanceResponse {
+                                balance: Uint128::new(balance),
+                            })
+                            .expect("serializable"),
+                        ))
+                    }
+                    _ => SystemResult::Ok(ContractResult::Err("unsupported query".into())),
+                }
             }
             WasmQuery::Raw { contract_addr, .. }
             | WasmQuery::Smart { contract_addr, .. }

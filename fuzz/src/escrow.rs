@@ -169,6 +169,7 @@ pub enum Exec {
         to: AddrIn,
         reason: ReasonIn,
     },
+    SweepStray(AssetIn, AddrIn),
     AllowToken(AddrIn),
     DisallowToken(AddrIn),
     SetRegistry(Option<AddrIn>),
@@ -246,6 +247,10 @@ impl Exec {
                 to: to.string(),
                 reason: reason.0,
             },
+            Exec::SweepStray(a, to) => ExecuteMsg::SweepStray {
+                asset: a.asset(),
+                to: to.string(),
+            },
             Exec::AllowToken(a) => ExecuteMsg::AllowToken {
                 address: a.string(),
             },
@@ -281,6 +286,7 @@ pub enum Query {
         limit: Option<u32>,
     },
     AcceptedTokens(PageIn<AddrIn>),
+    Owed(AssetIn),
     Config,
     Ownership,
 }
@@ -331,6 +337,7 @@ impl Query {
                 start_after: p.start_after.map(|a| a.string()),
                 limit: p.limit,
             },
+            Query::Owed(a) => QueryMsg::Owed { asset: a.asset() },
             Query::Config => QueryMsg::Config {},
             Query::Ownership => QueryMsg::Ownership {},
         }
@@ -888,6 +895,13 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                 reason: "sanctions".into(),
             },
         ),
+        (
+            "sweep_stray",
+            ExecuteMsg::SweepStray {
+                asset: ufar(),
+                to: s(OWNER),
+            },
+        ),
         ("allow_token", ExecuteMsg::AllowToken { address: s(BOB) }),
         (
             "disallow_token",
@@ -929,6 +943,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             start_after: None,
             limit: Some(1),
         }),
+        Query::Owed(AssetIn::Native(0)),
         Query::Config,
         Query::Ownership,
     ];
