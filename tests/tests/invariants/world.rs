@@ -1442,27 +1442,15 @@ impl World {
         let (addr, run): (Addr, BareRun) = match call.clone() {
             Call::Registry(m) => (
                 self.s.registry.clone(),
-                Box::new(move |d, e, i| {
-                    farthing_kyc_registry::contract::execute(d, e, i, m.clone())
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }),
+                bare(farthing_kyc_registry::contract::execute, m),
             ),
             Call::Token(m) => (
                 self.s.token.clone(),
-                Box::new(move |d, e, i| {
-                    farthing_micropay_token::contract::execute(d, e, i, m.clone())
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }),
+                bare(farthing_micropay_token::contract::execute, m),
             ),
             Call::Escrow(m) => (
                 self.s.escrow.clone(),
-                Box::new(move |d, e, i| {
-                    farthing_royalty_escrow::contract::execute(d, e, i, m.clone())
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                }),
+                bare(farthing_royalty_escrow::contract::execute, m),
             ),
             _ => return None,
         };
@@ -1496,6 +1484,18 @@ impl World {
         let after: Vec<Record> = store.range(None, None, Order::Ascending).collect();
         Some((err, before, after))
     }
+}
+
+/// A contract's `execute` with `msg`, its result reduced to the error text.
+fn bare<M: Clone + 'static, E: ToString + 'static>(
+    execute: fn(DepsMut, Env, MessageInfo, M) -> Result<cosmwasm_std::Response, E>,
+    msg: M,
+) -> BareRun {
+    Box::new(move |d, e, i| {
+        execute(d, e, i, msg.clone())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
 }
 
 fn escrow_amount(a: Amt, remaining: u128) -> u128 {
