@@ -225,7 +225,10 @@ fn headroom(deps: Deps, env: &Env, from: &Addr) -> StdResult<(Option<Uint128>, O
         Ok((
             Some(max.saturating_sub(acc.window_used)),
             // A policy may set any window length: saturate past the end of the range.
-            Some(Timestamp::from_nanos(closes.saturating_mul(1_000_000_000))),
+            Some(farthing_types::later_by(
+                Timestamp::from_seconds(acc.window_start),
+                limits.window_seconds,
+            )),
         ))
     } else {
         Ok((Some(max), None))

@@ -9,3 +9,15 @@ pub mod escrow;
 pub mod kyc;
 pub mod migrate;
 pub mod token;
+
+use cosmwasm_std::Timestamp;
+
+/// `t` plus `seconds`, saturating at the end of the timestamp range: for deadlines built
+/// from lengths that are bounded only from below (a policy's window, a dispute timeout,
+/// the stop time added to a channel's deadlines).
+pub fn later_by(t: Timestamp, seconds: u64) -> Timestamp {
+    Timestamp::from_nanos(
+        t.nanos()
+            .saturating_add(seconds.saturating_mul(1_000_000_000)),
+    )
+}

@@ -2,7 +2,7 @@
 //! after expiry (by anyone); a disputed deal is resolved by the arbiter, settled, or refunded
 //! at the dispute deadline (by anyone); a closed deal holds nothing.
 
-use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, Response, Timestamp, Uint128};
+use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
     events, AssetInfo, CreateDealResponse, Deal, DealStatus, DealTerms, Milestone, Settlement,
     MAX_MILESTONES,
@@ -349,13 +349,8 @@ pub fn open_dispute(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> Cont
     }
     let timeout = CONFIG.load(deps.storage)?.dispute_timeout_seconds;
     // The timeout is bounded only from below: saturate past the end of the range.
-    let deadline = env
-        .block
-        .time
-        .nanos()
-        .saturating_add(timeout.saturating_mul(1_000_000_000));
     deal.status = DealStatus::Disputed {
-        deadline: Timestamp::from_nanos(deadline),
+        deadline: farthing_types::later_by(env.block.time, timeout),
     };
     deals().save(deps.storage, deal_id, &deal)?;
     Ok(Response::new()

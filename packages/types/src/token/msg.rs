@@ -4,6 +4,7 @@ use cw20::{Cw20Coin, Expiration, Logo, MinterResponse};
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
 use crate::kyc::Verdict;
+use crate::later_by;
 pub use farthing_voucher::SignerKey;
 
 /// Same as cw20-base's `InstantiateMarketingInfo`.
@@ -301,14 +302,6 @@ pub struct Channel {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
-}
-
-/// `t` plus `seconds`, saturating at the end of the timestamp range.
-fn later_by(t: Timestamp, seconds: u64) -> Timestamp {
-    Timestamp::from_nanos(
-        t.nanos()
-            .saturating_add(seconds.saturating_mul(1_000_000_000)),
-    )
 }
 
 impl Channel {
