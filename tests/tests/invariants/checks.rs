@@ -34,6 +34,8 @@ pub struct View {
     pub standing: Vec<Standing>,
     pub token_gated: bool,
     pub escrow_gated: bool,
+    /// What the escrow owes, per asset (token, native).
+    pub owed: [u128; 2],
     /// Escrow holdings minus what it owes, per asset (token, native).
     pub surplus: [i128; 2],
     /// Channels: (id, payer, closed, unclaimed rest).
@@ -76,7 +78,8 @@ impl World {
             .zip(&accounts)
             .map(|(p, a)| standing(&policy, now, self.s.record(p).as_ref(), a.frozen))
             .collect();
-        let owed = self.escrow_owed();
+        let deals = self.all_deals();
+        let owed = self.owed_of(&deals);
         let holdings = [
             accounts[ESCROW_PARTY].balance.u128(),
             self.native(&self.s.escrow),
@@ -91,16 +94,14 @@ impl World {
                 .raw_channels()
                 .into_iter()
                 .map(|c| {
-                    (
-                        c.id,
-                        c.payer.clone(),
-                        c.closed,
-                        (c.deposit - c.claimed).u128(),
-                    )
+                    let rest = c
+                        .deposit
+                        .checked_sub(c.claimed)
+                        .unwrap_or_else(|_| panic!("channel {} claimed beyond its deposit", c.id));
+                    (c.id, c.payer.clone(), c.closed, rest.u128())
                 })
                 .collect(),
-            native_refunds: self
-                .all_deals()
+            native_refunds: deals
                 .into_iter()
                 .filter(|d| matches!(d.asset, AssetInfo::Native { .. }))
                 .map(|d| (d.payer, d.to_payer.u128()))
@@ -109,6 +110,7 @@ impl World {
                 holdings[0] as i128 - owed[0] as i128,
                 holdings[1] as i128 - owed[1] as i128,
             ],
+            owed,
         }
     }
 
@@ -154,6 +156,11 @@ impl World {
     /// What the escrow owes per asset (token, native): what open deals still hold, what
     /// royalty splits received and their recipients did not claim, and held payouts.
     pub fn escrow_owed(&self) -> [u128; 2] {
+        self.owed_of(&self.all_deals())
+    }
+
+    /// As `escrow_owed`, with the deals already read.
+    fn owed_of(&self, deals: &[Deal]) -> [u128; 2] {
         let token_key = format!("c:{}", self.s.token);
         let native_key = format!("n:{DENOM}");
         let slot = |key: &str| -> usize {
@@ -166,7 +173,7 @@ impl World {
             }
         };
         let mut owed = [0u128; 2];
-        for d in self.all_deals() {
+        for d in deals {
             let i = match &d.asset {
                 AssetInfo::Cw20 { .. } => 0,
                 AssetInfo::Native { .. } => 1,
@@ -224,19 +231,12 @@ impl World {
             }
             start_after = Some(last);
         }
-        let locked: u128 = self
-            .raw_channels()
+        let locked: u128 = view
+            .channels
             .iter()
-            .filter(|c| !c.closed)
-            .map(|c| c.deposit.u128() - c.claimed.u128())
+            .filter(|(_, _, closed, _)| !closed)
+            .map(|(.., rest)| rest)
             .sum();
-        for c in self.raw_channels() {
-            assert!(
-                c.claimed <= c.deposit,
-                "channel {} claimed beyond its deposit",
-                c.id
-            );
-        }
         assert_eq!(
             info.total_supply.u128(),
             balances + locked,
@@ -252,7 +252,7 @@ impl World {
                 a.balance
             );
         }
-        let owed = self.escrow_owed();
+        let owed = view.owed;
         for (i, asset) in [super::action::Asset::Token, super::action::Asset::Native]
             .into_iter()
             .enumerate()
