@@ -36,6 +36,17 @@ pub struct HeldPayout {
     pub amount: Uint128,
 }
 
+/// Refuses the escrow's own address as a payee, arbiter, recipient or destination: what the
+/// escrow pays to itself would be owed to nobody.
+pub fn ensure_not_escrow(env: &Env, addr: &Addr) -> ContractResult<()> {
+    if *addr == env.contract.address {
+        return Err(ContractError::ContractAsParty {
+            address: addr.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Records a deposit: the escrow owes `amount` more of `asset`.
 pub fn owe(storage: &mut dyn Storage, asset: &AssetInfo, amount: Uint128) -> ContractResult<()> {
     OWED.update(storage, &asset.key(), |o| -> ContractResult<_> {

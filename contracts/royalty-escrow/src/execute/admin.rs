@@ -79,12 +79,7 @@ pub fn resolve_held(
     }
     let address = deps.api.addr_validate(&address)?;
     let to = deps.api.addr_validate(&to)?;
-    if to == env.contract.address {
-        // Funds "resolved" to the escrow itself would be owed to nobody.
-        return Err(ContractError::ContractAsParty {
-            address: to.into_string(),
-        });
-    }
+    payout::ensure_not_escrow(&env, &to)?;
     // Only what compliance requires: the held address must be sanctioned now (its record
     // says revoked or a blocked jurisdiction). Anything else (suspended, expired, not
     // listed, compliant) stays its own to `ClaimHeld`.
@@ -121,11 +116,7 @@ pub fn sweep_stray(
 ) -> ContractResult {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     let to = deps.api.addr_validate(&to)?;
-    if to == env.contract.address {
-        return Err(ContractError::ContractAsParty {
-            address: to.into_string(),
-        });
-    }
+    payout::ensure_not_escrow(&env, &to)?;
     let owed = crate::query::owed(deps.as_ref(), &env, &asset)?;
     if owed.stray.is_zero() {
         return Err(ContractError::NothingToSweep {

@@ -65,15 +65,8 @@ pub fn create(
     if payee == payer || arbiter.as_ref().is_some_and(|a| *a == payer || *a == payee) {
         return Err(ContractError::SameParties);
     }
-    // What the escrow pays to itself would belong to no one.
-    if let Some(me) = [Some(&payee), arbiter.as_ref()]
-        .into_iter()
-        .flatten()
-        .find(|a| **a == env.contract.address)
-    {
-        return Err(ContractError::ContractAsParty {
-            address: me.to_string(),
-        });
+    for party in [Some(&payee), arbiter.as_ref()].into_iter().flatten() {
+        payout::ensure_not_escrow(&env, party)?;
     }
     if terms.expires_at <= env.block.time {
         return Err(ContractError::ExpiryInPast {

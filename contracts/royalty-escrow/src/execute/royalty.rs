@@ -29,12 +29,7 @@ fn validate_split(
     let mut out = Vec::with_capacity(recipients.len());
     for share in recipients {
         let address = deps.api.addr_validate(&share.address)?;
-        // A share paid to the escrow itself could never be claimed.
-        if address == env.contract.address {
-            return Err(ContractError::ContractAsParty {
-                address: share.address,
-            });
-        }
+        payout::ensure_not_escrow(env, &address)?;
         if share.bps == 0 {
             return Err(ContractError::ZeroShare {
                 address: share.address,
