@@ -1,6 +1,6 @@
 //! Runs the optimized Farthing wasm on `cosmwasm-vm` 2.3.5, the engine a wasmd chain uses.
 //!
-//! A [`Vm`] is a one-process chain without a router: a code store, contracts that each
+//! A [`Vm`] is a one-process chain: a code store, contracts that each
 //! keep their own storage across code changes (so `migrate` swaps the code on the same
 //! storage, as on a chain), a block clock, raw reads between contracts (the registry reads
 //! of the token and the escrow) plus a hook for every other query, and the VM gas of every
@@ -24,15 +24,17 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Coins attached to a call move in the VM's bank (and back when the call fails); smart
-//! and raw queries between its contracts are answered (see [`querier`]).
-//!
-//! What it does not do (yet): dispatch the messages and sub-messages of a response. A test
-//! runs them itself: `execute` on the target with the contract as sender, `bank_send` for
-//! a bank message, `reply` back when a `reply_on_error` message failed. That dispatch is
-//! the router that can grow here, shared with the gas benchmark.
+//! Every entry point is a transaction routed as wasmd routes it ([`router`]): the
+//! response's messages and sub-messages run (contract executions and instantiations, bank
+//! sends), replies included, with atomic rollback of a failed sub-message and of a failed
+//! transaction. Coins attached to a call move in the VM's bank; smart and raw queries
+//! between its contracts are answered ([`querier`]). Every call is metered in the SDK gas
+//! a wasmd chain would charge ([`gas`]); the gas benchmark (`scripts/bench`) and the
+//! end-to-end story (`scripts/demo`) run on this same VM.
 
+pub mod gas;
 pub mod querier;
+pub mod router;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -41,7 +43,9 @@ mod vm;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub use gas::{CallRecord, Entry, KvStats};
 pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
+pub use router::MAX_CALL_DEPTH;
 pub use storage::{CallStorage, Dump};
 pub use vm::{
     CallError, CallResult, Executed, Vm, BLOCK_SECONDS, DEFAULT_GAS_LIMIT, GENESIS_SECONDS,

@@ -13,10 +13,14 @@
 //!
 //! Gas: 100,000 flat plus 100 per response byte (as `cosmwasm_vm::testing::MockQuerier`),
 //! plus the VM gas of a smart query's own run, all counted as used outside the calling
-//! contract (not part of its per-call VM gas).
+//! contract (not part of its per-call VM gas). For the SDK gas a chain would charge, a raw
+//! query (and a bank query) counts as one read in the caller's [`KvStats`], and a smart
+//! query is a call of its own ([`CallRecord`] with `Entry::Query`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::gas::{CallRecord, Entry, KvStats};
 
 use cosmwasm_std::{
     from_json, to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractResult, Empty,
@@ -37,7 +41,7 @@ const GAS_COST_QUERY_FLAT: u64 = 100_000;
 const GAS_COST_QUERY_RESPONSE_MULTIPLIER: u64 = 100;
 
 /// One contract as the chain keeps it: its code and its committed storage.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ContractState {
     pub code_id: u64,
     pub checksum: Checksum,
@@ -68,6 +72,44 @@ pub struct VmQuerier {
     pub(crate) gas_limit: u64,
     /// How many queries deep the call that owns this querier runs (0: a message).
     pub(crate) depth: u32,
+    /// How deep the call that owns this querier runs in its transaction (for records).
+    pub(crate) call_depth: u32,
+    /// What the queries of this call cost: raw reads, and the smart queries' own calls.
+    pub(crate) meter: Mutex<(KvStats, Vec<CallRecord>)>,
+}
+
+impl VmQuerier {
+    pub(crate) fn new(
+        engine: Arc<Engine>,
+        world: SharedWorld,
+        block: BlockInfo,
+        gas_limit: u64,
+        depth: u32,
+        call_depth: u32,
+    ) -> Self {
+        VmQuerier {
+            engine,
+            world,
+            block,
+            gas_limit,
+            depth,
+            call_depth,
+            meter: Mutex::default(),
+        }
+    }
+
+    /// What this call's queries cost.
+    pub(crate) fn into_meter(self) -> (KvStats, Vec<CallRecord>) {
+        self.meter
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn count_read(&self, bytes: usize) {
+        let mut meter = self.meter.lock().unwrap_or_else(PoisonError::into_inner);
+        meter.0.raw_queries += 1;
+        meter.0.raw_query_bytes += bytes as u64;
+    }
 }
 
 impl VmQuerier {
@@ -92,7 +134,12 @@ impl VmQuerier {
                 .map(|(a, c)| (a.as_str(), c.as_slice()))
                 .collect();
             let bank = cosmwasm_std::testing::MockQuerier::<Empty>::new(&balances);
-            return (bank.raw_query(&bytes), 0);
+            let answer = bank.raw_query(&bytes);
+            drop(world);
+            if let SystemResult::Ok(ContractResult::Ok(b)) = &answer {
+                self.count_read(b.len());
+            }
+            return (answer, 0);
         };
         // The hook runs without the lock held, so that it may read contracts itself.
         let hook = lock(&self.world).hook.clone();
@@ -105,6 +152,7 @@ impl VmQuerier {
                 let answer = match world.contracts.get(&Addr::unchecked(contract_addr)) {
                     Some(c) => {
                         let value = c.data.get(key.as_slice()).cloned().unwrap_or_default();
+                        self.count_read(key.len() + value.len());
                         SystemResult::Ok(ContractResult::Ok(Binary::from(value)))
                     }
                     None => SystemResult::Err(SystemError::NoSuchContract {
@@ -137,22 +185,34 @@ impl VmQuerier {
             };
             return (SystemResult::Err(err), 0);
         }
-        let ran = run_call(
+        let (ran, metered) = run_call(
             &self.engine,
             &self.world,
             &self.block,
             self.gas_limit,
-            self.depth + 1,
+            (self.depth + 1, self.call_depth + 1),
             &contract,
             None,
             false,
             |instance, env| call_query(instance, env, msg.as_slice()),
         );
+        let vm_gas = metered.as_ref().map_or(0, |m| m.vm_gas);
+        if let Some(m) = metered {
+            let mut meter = self.meter.lock().unwrap_or_else(PoisonError::into_inner);
+            meter.1.push(CallRecord {
+                contract: contract_addr.to_string(),
+                entry: Entry::Query,
+                depth: self.call_depth + 1,
+                vm_gas: m.vm_gas,
+                vm_gas_external: m.vm_gas_external,
+                kv: m.kv,
+                event_gas: 0,
+                ok: ran.is_ok(),
+            });
+            meter.1.extend(m.nested);
+        }
         match ran {
-            Ok((answer, report)) => (
-                SystemResult::Ok(ContractResult::Ok(answer)),
-                report.used_internally,
-            ),
+            Ok(answer) => (SystemResult::Ok(ContractResult::Ok(answer)), vm_gas),
             Err(crate::CallError::Contract(e)) => (SystemResult::Ok(ContractResult::Err(e)), 0),
             Err(e) => (
                 SystemResult::Err(SystemError::InvalidRequest {

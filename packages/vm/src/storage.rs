@@ -3,14 +3,17 @@
 //! Every call works on its own copy of the contract's committed data (`CallStorage`); the
 //! [`crate::Vm`] writes the copy back only when the call succeeds, so a failed message
 //! leaves the storage byte for byte as it was, as on a chain. Iterators live as long as the
-//! call. Gas follows `cosmwasm_vm::testing::MockStorage`, so numbers compare with the VM's
-//! own tests and with the gas benchmark.
+//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`;
+//! every operation is also counted ([`KvStats`]) for the SDK gas a chain would charge.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
+use std::sync::{Mutex, PoisonError};
 
 use cosmwasm_std::{Order, Record};
 use cosmwasm_vm::{BackendError, BackendResult, GasInfo, Storage};
+
+use crate::gas::KvStats;
 
 /// Every key and value of one contract's storage, in key order.
 pub type Dump = BTreeMap<Vec<u8>, Vec<u8>>;
@@ -23,6 +26,7 @@ const GAS_COST_RANGE: u64 = 11;
 pub struct CallStorage {
     data: Dump,
     iterators: HashMap<u32, (Vec<Record>, usize)>,
+    stats: Mutex<KvStats>,
 }
 
 impl CallStorage {
@@ -30,18 +34,33 @@ impl CallStorage {
         CallStorage {
             data,
             iterators: HashMap::new(),
+            stats: Mutex::default(),
         }
     }
 
-    pub(crate) fn into_data(self) -> Dump {
-        self.data
+    /// The data and the operations counted.
+    pub(crate) fn into_parts(self) -> (Dump, KvStats) {
+        let stats = self
+            .stats
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        (self.data, stats)
+    }
+
+    fn count(&self, f: impl FnOnce(&mut KvStats)) {
+        f(&mut self.stats.lock().unwrap_or_else(PoisonError::into_inner));
     }
 }
 
 impl Storage for CallStorage {
     fn get(&self, key: &[u8]) -> BackendResult<Option<Vec<u8>>> {
         let gas = GasInfo::with_externally_used(key.len() as u64);
-        (Ok(self.data.get(key).cloned()), gas)
+        let value = self.data.get(key).cloned();
+        self.count(|s| {
+            s.reads += 1;
+            s.read_bytes += (key.len() + value.as_ref().map_or(0, Vec::len)) as u64;
+        });
+        (Ok(value), gas)
     }
 
     fn scan(
@@ -89,8 +108,11 @@ impl Storage for CallStorage {
         match records.get(*position) {
             Some(record) => {
                 *position += 1;
-                let cost = (record.0.len() + record.1.len()) as u64;
-                (Ok(Some(record.clone())), GasInfo::with_cost(cost))
+                let bytes = (record.0.len() + record.1.len()) as u64;
+                let stats = self.stats.get_mut().unwrap_or_else(PoisonError::into_inner);
+                stats.iter_items += 1;
+                stats.iter_bytes += bytes;
+                (Ok(Some(record.clone())), GasInfo::with_cost(bytes))
             }
             None => (
                 Ok(None),
@@ -101,12 +123,17 @@ impl Storage for CallStorage {
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
         self.data.insert(key.to_vec(), value.to_vec());
+        self.count(|s| {
+            s.writes += 1;
+            s.write_bytes += (key.len() + value.len()) as u64;
+        });
         let gas = GasInfo::with_externally_used((key.len() + value.len()) as u64);
         (Ok(()), gas)
     }
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
         self.data.remove(key);
+        self.count(|s| s.deletes += 1);
         (Ok(()), GasInfo::with_externally_used(key.len() as u64))
     }
 }

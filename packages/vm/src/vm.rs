@@ -3,18 +3,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cosmwasm_std::{
-    to_json_vec, Addr, BlockInfo, Checksum, Coin, ContractInfo, ContractResult, Empty, Env,
-    MessageInfo, QuerierResult, Reply, Response, Timestamp, TransactionInfo, WasmQuery,
+    to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractInfo, ContractResult, Empty, Env,
+    Event, MessageInfo, QuerierResult, Reply, Response, Timestamp, TransactionInfo, WasmQuery,
 };
 use cosmwasm_vm::testing::MockApi;
-use cosmwasm_vm::GasReport;
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_migrate, call_query, call_reply, Backend, BackendApi,
-    Cache, CacheOptions, Instance, InstanceOptions, Size, VmResult,
+    call_migrate, call_query, call_reply, Backend, BackendApi, Cache, CacheOptions, Instance,
+    InstanceOptions, Size, VmResult,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::gas::{event_gas, wasm_events, CallRecord, Entry, KvStats};
 use crate::querier::{lock, ContractState, SharedWorld, VmQuerier, WasmHook, World};
 use crate::storage::{CallStorage, Dump};
 
@@ -51,6 +51,8 @@ pub enum CallError {
     /// The VM could not run the call: invalid wasm, a missing entry point, out of gas, a
     /// trap, an unparsable answer.
     Vm(String),
+    /// The bank refused a transfer (insufficient funds).
+    Bank(String),
     /// The call could not be made: unknown contract or code, a message that does not
     /// serialize.
     Setup(String),
@@ -61,14 +63,17 @@ impl CallError {
     pub fn code(&self) -> Option<String> {
         match self {
             CallError::Contract(msg) => farthing_types::errors::parse(msg).map(|t| t.code),
-            CallError::Vm(_) | CallError::Setup(_) => None,
+            CallError::Vm(_) | CallError::Bank(_) | CallError::Setup(_) => None,
         }
     }
 
     /// The message, whatever the kind.
     pub fn message(&self) -> &str {
         match self {
-            CallError::Contract(m) | CallError::Vm(m) | CallError::Setup(m) => m,
+            CallError::Contract(m)
+            | CallError::Vm(m)
+            | CallError::Bank(m)
+            | CallError::Setup(m) => m,
         }
     }
 }
@@ -78,6 +83,7 @@ impl std::fmt::Display for CallError {
         match self {
             CallError::Contract(m) => write!(f, "contract error: {m}"),
             CallError::Vm(m) => write!(f, "vm error: {m}"),
+            CallError::Bank(m) => write!(f, "bank error: {m}"),
             CallError::Setup(m) => write!(f, "setup error: {m}"),
         }
     }
@@ -87,19 +93,56 @@ impl std::error::Error for CallError {}
 
 pub type CallResult<T> = Result<T, CallError>;
 
-/// A successful call that may change state.
+/// A successful transaction: the message's call and everything it dispatched.
 #[derive(Debug, Clone)]
 pub struct Executed {
-    /// The contract's response. Its messages and sub-messages are NOT dispatched: run them
-    /// yourself (`execute` on the target with this contract as sender, `reply` back).
+    /// The response of the transaction's own call (its messages were dispatched).
     pub response: Response<Empty>,
-    /// CosmWasm gas used inside the VM by this call (wasm execution and host functions).
+    /// The transaction's data: the call's, or the last a reply set.
+    pub data: Option<Binary>,
+    /// CosmWasm gas used inside the VM by the transaction's own call.
     pub gas: u64,
-    /// Gas reported by the storage and the querier (outside the VM), in the same units.
+    /// Gas reported by the storage and the querier of that call, in the same units.
     pub gas_external: u64,
+    /// Every event, in the order a chain emits them (`execute`, `wasm`, `wasm-<type>`,
+    /// `transfer`, `reply`, ...), each contract event with `_contract_address`.
+    pub events: Vec<Event>,
+    /// Every call the transaction made, in order, with what it cost.
+    pub calls: Vec<CallRecord>,
+    /// How many replies ran.
+    pub replies: usize,
 }
 
 impl Executed {
+    /// SDK gas a wasmd chain would charge for the transaction's calls (see [`crate::gas`]).
+    pub fn sdk_gas(&self) -> u64 {
+        self.calls.iter().map(CallRecord::sdk_gas).sum()
+    }
+
+    /// VM gas of every call of the transaction.
+    pub fn vm_gas(&self) -> u64 {
+        self.calls.iter().map(|c| c.vm_gas).sum()
+    }
+
+    /// Storage operations of every call of the transaction.
+    pub fn kv(&self) -> KvStats {
+        let mut kv = KvStats::default();
+        for c in &self.calls {
+            kv.add(&c.kv);
+        }
+        kv
+    }
+
+    /// Event gas of every call of the transaction.
+    pub fn event_gas(&self) -> u64 {
+        self.calls.iter().map(|c| c.event_gas).sum()
+    }
+
+    /// The events of one type.
+    pub fn events_of<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events.iter().filter(move |e| e.ty == ty)
+    }
+
     /// The value of the first response attribute or event attribute named `key`.
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.response
@@ -137,11 +180,19 @@ pub(crate) struct Engine {
 /// contracts. Every call runs a fresh instance of the contract's current code on a copy of
 /// its storage, committed only on success; `migrate` swaps the code on the same storage.
 pub struct Vm {
-    engine: Arc<Engine>,
+    pub(crate) engine: Arc<Engine>,
     codes: Vec<Checksum>,
-    world: SharedWorld,
+    pub(crate) world: SharedWorld,
     block: BlockInfo,
     gas_limit: u64,
+    /// The calls of the current (or last) transaction.
+    pub(crate) trace: Vec<CallRecord>,
+    /// The events of the current transaction, in the order a chain emits them.
+    pub(crate) events: Vec<Event>,
+    /// Replies run by the current transaction.
+    pub(crate) replies: usize,
+    /// Contracts instantiated by a `WasmMsg::Instantiate` so far (for their addresses).
+    pub(crate) instances: u64,
 }
 
 impl Vm {
@@ -177,6 +228,10 @@ impl Vm {
                 chain_id: "farthing-vm".into(),
             },
             gas_limit: DEFAULT_GAS_LIMIT,
+            trace: vec![],
+            events: vec![],
+            replies: 0,
+            instances: 0,
         })
     }
 
@@ -293,50 +348,23 @@ impl Vm {
             .unwrap_or_default()
     }
 
-    /// Moves coins as a `BankMsg::Send` does (the VM does not run a response's messages:
-    /// a test delivers a contract's bank sends with this). Fails, moving nothing, when
-    /// `from` lacks them.
+    /// Moves coins from `from` to `to` outside any transaction (a test's funding, say).
+    /// Fails, moving nothing, when `from` lacks them.
     pub fn bank_send(&mut self, from: &Addr, to: &Addr, coins: &[Coin]) -> CallResult<()> {
-        let mut world = lock(&self.world);
-        let mut payer = world
-            .balances
-            .get(from.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let mut payee = world.balances.get(to.as_str()).cloned().unwrap_or_default();
-        for coin in coins {
-            let have = payer.iter_mut().find(|c| c.denom == coin.denom);
-            match have {
-                Some(c) if c.amount >= coin.amount => c.amount -= coin.amount,
-                _ => {
-                    return Err(CallError::Setup(format!(
-                        "{from} cannot send {coin}: its balance is {payer:?}"
-                    )))
-                }
-            }
-            match payee.iter_mut().find(|c| c.denom == coin.denom) {
-                Some(c) => {
-                    c.amount = c.amount.checked_add(coin.amount).map_err(setup_err)?;
-                }
-                None => payee.push(coin.clone()),
-            }
-        }
-        payer.retain(|c| !c.amount.is_zero());
-        world.balances.insert(from.to_string(), payer);
-        world.balances.insert(to.to_string(), payee);
-        Ok(())
+        move_coins(&mut lock(&self.world), from, to, coins).map_err(CallError::Bank)
     }
 
     /// The querier a message's call gets now: what a contract would see if it queried
     /// (`cosmwasm_vm::Querier::query_raw`).
     pub fn querier(&self) -> VmQuerier {
-        VmQuerier {
-            engine: self.engine.clone(),
-            world: self.world.clone(),
-            block: self.block.clone(),
-            gas_limit: self.gas_limit,
-            depth: 0,
-        }
+        VmQuerier::new(
+            self.engine.clone(),
+            self.world.clone(),
+            self.block.clone(),
+            self.gas_limit,
+            0,
+            0,
+        )
     }
 
     // ---- storage ----
@@ -370,9 +398,10 @@ impl Vm {
         Ok(state(&lock(&self.world), contract)?.code_id)
     }
 
-    // ---- entry points ----
+    // ---- entry points: each one is a transaction (see `crate::router`) ----
 
-    /// Instantiates `code_id` at the address `self.addr(label)`.
+    /// Instantiates `code_id` at the address `self.addr(label)`, then dispatches the
+    /// response's messages. Atomic: on failure no contract is left and no coin moved.
     pub fn instantiate(
         &mut self,
         code_id: u64,
@@ -382,41 +411,15 @@ impl Vm {
         funds: &[Coin],
     ) -> CallResult<(Addr, Executed)> {
         let address = self.addr(label);
-        let checksum = self.checksum(code_id)?;
-        {
-            let mut world = lock(&self.world);
-            if world.contracts.contains_key(&address) {
-                return Err(CallError::Setup(format!(
-                    "a contract already lives at {address} ({label})"
-                )));
-            }
-            world.contracts.insert(
-                address.clone(),
-                ContractState {
-                    code_id,
-                    checksum,
-                    data: Dump::new(),
-                },
-            );
-        }
-        let info = info(sender, funds);
-        let res = to_json_vec(msg).map_err(setup_err).and_then(|msg| {
-            self.with_funds(sender, &address, funds, |vm| {
-                vm.run(&address, None, true, |i, env| {
-                    call_instantiate::<_, _, _, Empty>(i, env, &info, &msg)
-                })
-            })
-        });
-        match res {
-            Ok(done) => Ok((address, done)),
-            Err(e) => {
-                // A failed instantiation leaves no contract behind.
-                lock(&self.world).contracts.remove(&address);
-                Err(e)
-            }
-        }
+        let msg = to_json_vec(msg).map_err(setup_err)?;
+        let done =
+            self.transaction(|vm| vm.instantiate_msg(code_id, &address, sender, &msg, funds, 0))?;
+        Ok((address, done))
     }
 
+    /// Executes `msg` on `contract` as `sender` with `funds` attached, and dispatches the
+    /// response's messages and sub-messages as wasmd does (replies included). Atomic: when
+    /// any part fails (and no reply took the failure), nothing changes.
     pub fn execute(
         &mut self,
         contract: &Addr,
@@ -424,39 +427,19 @@ impl Vm {
         msg: &impl Serialize,
         funds: &[Coin],
     ) -> CallResult<Executed> {
-        let info = info(sender, funds);
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        self.with_funds(sender, contract, funds, |vm| {
-            vm.run(contract, None, true, |i, env| {
-                call_execute::<_, _, _, Empty>(i, env, &info, &msg)
-            })
-        })
+        self.transaction(|vm| vm.execute_msg(contract, sender, &msg, funds, 0))
     }
 
-    /// Moves the attached coins to the contract before the call, as the chain does, and
-    /// back when the call fails.
-    fn with_funds<T>(
-        &mut self,
-        sender: &Addr,
-        contract: &Addr,
-        funds: &[Coin],
-        call: impl FnOnce(&mut Self) -> CallResult<T>,
-    ) -> CallResult<T> {
-        if funds.is_empty() {
-            return call(self);
-        }
-        self.bank_send(sender, contract, funds)?;
-        let res = call(self);
-        if res.is_err() {
-            self.bank_send(contract, sender, funds)?;
-        }
-        res
-    }
-
-    /// Calls the `reply` entry point, as the chain does after a sub-message.
+    /// Calls the `reply` entry point directly (as the chain does after a sub-message),
+    /// then dispatches the reply's own messages.
     pub fn reply(&mut self, contract: &Addr, reply: &Reply) -> CallResult<Executed> {
-        self.run(contract, None, true, |i, env| {
-            call_reply::<_, _, _, Empty>(i, env, reply)
+        self.transaction(|vm| {
+            let resp = vm.call(contract, Entry::Reply, 0, None, |i, env| {
+                call_reply::<_, _, _, Empty>(i, env, reply)
+            })?;
+            let data = vm.dispatch(contract, &resp, 0)?;
+            Ok((resp, data))
         })
     }
 
@@ -471,9 +454,21 @@ impl Vm {
     ) -> CallResult<Executed> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
         let code = (new_code_id, self.checksum(new_code_id)?);
-        self.run(contract, Some(code), true, |i, env| {
-            call_migrate::<_, _, _, Empty>(i, env, &msg)
+        self.transaction(|vm| {
+            let resp = vm.call(contract, Entry::Migrate, 0, Some(code), |i, env| {
+                call_migrate::<_, _, _, Empty>(i, env, &msg)
+            })?;
+            vm.events
+                .push(Event::new("migrate").add_attribute("_contract_address", contract));
+            vm.events.extend(wasm_events(contract.as_str(), &resp));
+            let data = vm.dispatch(contract, &resp, 0)?;
+            Ok((resp, data))
         })
+    }
+
+    /// What every call of the last transaction (successful or not) cost.
+    pub fn last_calls(&self) -> &[CallRecord] {
+        &self.trace
     }
 
     /// A smart query, its answer as `T` (`serde_json::Value` to compare answers whatever
@@ -493,102 +488,198 @@ impl Vm {
         msg: &impl Serialize,
     ) -> CallResult<(T, u64)> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        let (binary, report) = run_call(
+        let (binary, metered) = run_call(
             &self.engine,
             &self.world,
             &self.block,
             self.gas_limit,
-            0,
+            (0, 0),
             contract,
             None,
             false,
             |i, env| call_query(i, env, &msg),
-        )?;
+        );
+        let binary = binary?;
         let value = cosmwasm_std::from_json(&binary)
             .map_err(|e| CallError::Setup(format!("query answer does not parse: {e}")))?;
-        Ok((value, report.used_internally))
+        Ok((value, metered.map_or(0, |m| m.vm_gas)))
     }
 
-    fn run(
-        &self,
+    /// Runs one entry point of `contract` inside the current transaction, records what it
+    /// cost (and what its queries cost) and returns its response.
+    pub(crate) fn call(
+        &mut self,
         contract: &Addr,
+        entry: Entry,
+        depth: u32,
         code: Option<(u64, Checksum)>,
-        commit: bool,
         call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<Response<Empty>>>,
-    ) -> CallResult<Executed> {
-        let (response, report) = run_call(
+    ) -> CallResult<Response<Empty>> {
+        let (result, metered) = run_call(
             &self.engine,
             &self.world,
             &self.block,
             self.gas_limit,
-            0,
+            (0, depth),
             contract,
             code,
-            commit,
+            true,
             call,
-        )?;
-        Ok(Executed {
-            response,
-            gas: report.used_internally,
-            gas_external: report.used_externally,
-        })
+        );
+        if let Some(m) = metered {
+            self.trace.push(CallRecord {
+                contract: contract.to_string(),
+                entry,
+                depth,
+                vm_gas: m.vm_gas,
+                vm_gas_external: m.vm_gas_external,
+                kv: m.kv,
+                event_gas: result.as_ref().map_or(0, event_gas),
+                ok: result.is_ok(),
+            });
+            self.trace.extend(m.nested);
+        }
+        result
     }
+}
+
+/// What one call used: its VM gas, its storage operations (with its raw queries) and the
+/// calls of the smart queries it made.
+pub(crate) struct Metered {
+    pub vm_gas: u64,
+    pub vm_gas_external: u64,
+    pub kv: KvStats,
+    pub nested: Vec<CallRecord>,
 }
 
 /// Runs one entry point of `contract` on a fresh instance of its code (or of `code`, for a
 /// migration) over a copy of its committed storage; when `commit` is set and the call
-/// succeeded, the copy becomes the contract's storage (and `code` its code).
+/// succeeded, the copy becomes the contract's storage (and `code` its code). `depth` is
+/// (query depth, call depth in the transaction). What the call used comes back whether it
+/// succeeded or not (`None` when it could not start).
 #[allow(clippy::too_many_arguments)] // the whole context of one call
 pub(crate) fn run_call<T>(
     engine: &Arc<Engine>,
     world: &SharedWorld,
     block: &BlockInfo,
     gas_limit: u64,
-    depth: u32,
+    depth: (u32, u32),
     contract: &Addr,
     code: Option<(u64, Checksum)>,
     commit: bool,
     call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<T>>,
-) -> CallResult<(T, GasReport)> {
+) -> (CallResult<T>, Option<Metered>) {
     let (checksum, data) = {
         let world = lock(world);
-        let c = state(&world, contract)?;
-        (code.map_or(c.checksum, |(_, sum)| sum), c.data.clone())
+        match state(&world, contract) {
+            Ok(c) => (code.map_or(c.checksum, |(_, sum)| sum), c.data.clone()),
+            Err(e) => return (Err(e), None),
+        }
     };
     let backend = Backend {
         api: engine.api,
         storage: CallStorage::new(data),
-        querier: VmQuerier {
-            engine: engine.clone(),
-            world: world.clone(),
-            block: block.clone(),
+        querier: VmQuerier::new(
+            engine.clone(),
+            world.clone(),
+            block.clone(),
             gas_limit,
-            depth,
-        },
+            depth.0,
+            depth.1,
+        ),
     };
-    let mut instance = engine
-        .cache
-        .get_instance(&checksum, backend, InstanceOptions { gas_limit })
-        .map_err(vm_err)?;
+    let mut instance =
+        match engine
+            .cache
+            .get_instance(&checksum, backend, InstanceOptions { gas_limit })
+        {
+            Ok(i) => i,
+            Err(e) => return (Err(vm_err(e)), None),
+        };
     let result = call(&mut instance, &env(block, contract));
     let report = instance.create_gas_report();
-    let backend = instance
-        .recycle()
-        .ok_or_else(|| CallError::Vm("the instance kept its storage".into()))?;
-    let value = result
-        .map_err(vm_err)?
-        .into_result()
-        .map_err(CallError::Contract)?;
-    if commit {
+    let Some(backend) = instance.recycle() else {
+        return (
+            Err(CallError::Vm("the instance kept its storage".into())),
+            None,
+        );
+    };
+    let (data, mut kv) = backend.storage.into_parts();
+    let (queries, nested) = backend.querier.into_meter();
+    kv.add(&queries);
+    let metered = Metered {
+        vm_gas: report.used_internally,
+        vm_gas_external: report.used_externally,
+        kv,
+        nested,
+    };
+    let value = match result {
+        Ok(r) => r.into_result().map_err(CallError::Contract),
+        Err(e) => Err(vm_err(e)),
+    };
+    if commit && value.is_ok() {
         let mut world = lock(world);
-        let c = state_mut(&mut world, contract)?;
-        c.data = backend.storage.into_data();
-        if let Some((code_id, checksum)) = code {
-            c.code_id = code_id;
-            c.checksum = checksum;
+        match state_mut(&mut world, contract) {
+            Ok(c) => {
+                c.data = data;
+                if let Some((code_id, checksum)) = code {
+                    c.code_id = code_id;
+                    c.checksum = checksum;
+                }
+            }
+            Err(e) => return (Err(e), Some(metered)),
         }
     }
-    Ok((value, report))
+    (value, Some(metered))
+}
+
+/// Moves coins between two bank accounts; fails, moving nothing, when `from` lacks them.
+pub(crate) fn move_coins(
+    world: &mut World,
+    from: &Addr,
+    to: &Addr,
+    coins: &[Coin],
+) -> Result<(), String> {
+    let mut payer = world
+        .balances
+        .get(from.as_str())
+        .cloned()
+        .unwrap_or_default();
+    let mut payee = world.balances.get(to.as_str()).cloned().unwrap_or_default();
+    for coin in coins {
+        match payer.iter_mut().find(|c| c.denom == coin.denom) {
+            Some(c) if c.amount >= coin.amount => c.amount -= coin.amount,
+            _ => {
+                let have = payer
+                    .iter()
+                    .find(|c| c.denom == coin.denom)
+                    .map_or_else(|| format!("0{}", coin.denom), ToString::to_string);
+                return Err(format!(
+                    "insufficient funds: {from} has {have}, {coin} needed"
+                ));
+            }
+        }
+        if from == to {
+            continue;
+        }
+        match payee.iter_mut().find(|c| c.denom == coin.denom) {
+            Some(c) => {
+                c.amount = c
+                    .amount
+                    .checked_add(coin.amount)
+                    .map_err(|e| e.to_string())?;
+            }
+            None => payee.push(coin.clone()),
+        }
+    }
+    if from == to {
+        return Ok(());
+    }
+    payer.retain(|c| !c.amount.is_zero());
+    payee.retain(|c| !c.amount.is_zero());
+    world.balances.insert(from.to_string(), payer);
+    world.balances.insert(to.to_string(), payee);
+    Ok(())
 }
 
 fn env(block: &BlockInfo, contract: &Addr) -> Env {
@@ -601,21 +692,24 @@ fn env(block: &BlockInfo, contract: &Addr) -> Env {
     }
 }
 
-fn info(sender: &Addr, funds: &[Coin]) -> MessageInfo {
+pub(crate) fn info(sender: &Addr, funds: &[Coin]) -> MessageInfo {
     MessageInfo {
         sender: sender.clone(),
         funds: funds.to_vec(),
     }
 }
 
-fn state<'a>(world: &'a World, contract: &Addr) -> CallResult<&'a ContractState> {
+pub(crate) fn state<'a>(world: &'a World, contract: &Addr) -> CallResult<&'a ContractState> {
     world
         .contracts
         .get(contract)
         .ok_or_else(|| CallError::Setup(format!("no contract at {contract}")))
 }
 
-fn state_mut<'a>(world: &'a mut World, contract: &Addr) -> CallResult<&'a mut ContractState> {
+pub(crate) fn state_mut<'a>(
+    world: &'a mut World,
+    contract: &Addr,
+) -> CallResult<&'a mut ContractState> {
     world
         .contracts
         .get_mut(contract)

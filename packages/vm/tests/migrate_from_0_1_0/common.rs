@@ -3,9 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use cosmwasm_std::{
-    Addr, BankMsg, CosmosMsg, Empty, Reply, ReplyOn, Response, SubMsgResult, Timestamp, WasmMsg,
-};
+use cosmwasm_std::{Addr, Timestamp};
 use farthing_vm::{artifact, release_fixture, CallError, CallResult, Dump, Executed, Vm};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -133,59 +131,8 @@ impl Chain {
         done
     }
 
-    /// Runs a response's messages as the chain would after `from` returned it: wasm
-    /// executes on the VM (their own responses in turn), bank sends on the VM's bank, and
-    /// for a `reply_on_error` message that fails, `from`'s `reply` with the error (the
-    /// escrow then holds the payout). Returns how many such replies ran.
-    pub fn deliver(&mut self, from: &Addr, resp: &Response<Empty>) -> usize {
-        let mut replies = 0;
-        for sub in &resp.messages {
-            let ran = match &sub.msg {
-                CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => self
-                    .vm
-                    .bank_send(from, &Addr::unchecked(to_address), amount)
-                    .map(|()| None),
-                CosmosMsg::Wasm(WasmMsg::Execute {
-                    contract_addr,
-                    msg,
-                    funds,
-                }) => {
-                    let target = Addr::unchecked(contract_addr);
-                    let msg: Value = serde_json::from_slice(msg).unwrap();
-                    self.vm
-                        .execute(&target, from, &msg, funds)
-                        .map(|done| Some((target, done)))
-                }
-                other => panic!("unexpected message {other:?}"),
-            };
-            match (ran, &sub.reply_on) {
-                (Ok(Some((target, done))), _) => {
-                    replies += self.deliver(&target, &done.response);
-                }
-                (Ok(None), _) => {}
-                (Err(e), ReplyOn::Error) => {
-                    let reply = Reply {
-                        id: sub.id,
-                        payload: sub.payload.clone(),
-                        gas_used: 0,
-                        // wasmd redacts the error to its code.
-                        result: SubMsgResult::Err(format!("codespace: wasm, code: 5 ({e})")),
-                    };
-                    let done = self
-                        .vm
-                        .reply(from, &reply)
-                        .unwrap_or_else(|e| panic!("reply failed: {e}"));
-                    replies += 1 + self.deliver(from, &done.response);
-                }
-                (Err(e), _) => {
-                    panic!("a message of {from} failed (the transaction would revert): {e}")
-                }
-            }
-        }
-        replies
-    }
-
-    /// Executes and delivers the response's messages; returns the response.
+    /// Executes (the VM routes the response's messages and replies, as the chain does);
+    /// returns the transaction.
     pub fn run(
         &mut self,
         contract: &Addr,
@@ -193,9 +140,7 @@ impl Chain {
         msg: &Value,
         funds: &[cosmwasm_std::Coin],
     ) -> Executed {
-        let done = self.exec_funds(contract, sender, msg, funds);
-        self.deliver(contract, &done.response);
-        done
+        self.exec_funds(contract, sender, msg, funds)
     }
 
     /// The stored cw2 version.

@@ -1,0 +1,194 @@
+//! What a wasmd chain would charge, in SDK gas, with wasmd's and the Cosmos SDK's defaults.
+//!
+//! Every contract call of a transaction (execute, instantiate, reply, migrate, and every
+//! smart query a contract makes) is one [`CallRecord`]; a bank transfer the router makes
+//! is one too. A call costs
+//!
+//! - `INSTANCE_COST` (60,000: wasmd's `DefaultInstanceCost`, the contract not pinned);
+//! - its VM gas divided by `GAS_MULTIPLIER` (140,000,000: wasmd's `DefaultGasMultiplier`);
+//! - the KV store operations it made, at the SDK's `KVGasConfig` (keys carry the 33-byte
+//!   contract-store prefix: 0x03 and the 32-byte contract address); a raw query into
+//!   another contract is one read of that contract's store;
+//! - its events, at wasmd's event prices.
+//!
+//! Gas used by a sub-message that failed is still charged (as on a chain: rolling back
+//! state does not refund gas). Not counted: the transaction's own costs (signature
+//! checks, transaction bytes, fees) and wasmd's bookkeeping writes (contract info, code
+//! history), which are the same whatever the contract does.
+
+use cosmwasm_std::{Event, Response};
+
+/// SDK gas for every call into a contract that is not pinned (wasmd `DefaultInstanceCost`).
+pub const INSTANCE_COST: u64 = 60_000;
+/// CosmWasm (VM) gas per SDK gas (wasmd `DefaultGasMultiplier`, x/wasm/types/gas_register.go).
+pub const GAS_MULTIPLIER: u64 = 140_000_000;
+/// Cosmos SDK `KVGasConfig`.
+pub const READ_FLAT: u64 = 1_000;
+pub const READ_PER_BYTE: u64 = 3;
+pub const WRITE_FLAT: u64 = 2_000;
+pub const WRITE_PER_BYTE: u64 = 30;
+pub const DELETE_FLAT: u64 = 1_000;
+pub const ITER_NEXT_FLAT: u64 = 30;
+/// Every key of a contract's store carries 0x03 and the 32-byte contract address.
+pub const CONTRACT_KEY_PREFIX: u64 = 33;
+/// wasmd's event prices (`DefaultPerAttributeCost`, `DefaultEventAttributeDataCost`,
+/// `DefaultEventAttributeDataFreeTier`, `DefaultPerCustomEventCost`).
+pub const EVENT_PER_ATTRIBUTE: u64 = 10;
+pub const EVENT_DATA_PER_BYTE: u64 = 1;
+pub const EVENT_FREE_BYTES: u64 = 100;
+pub const CUSTOM_EVENT_COST: u64 = 20;
+/// A bank balance key: 0x02, a length byte, the 20-byte account (32 for a contract;
+/// 20 is used for every account here) and the denom.
+const BANK_KEY_FIXED: u64 = 22;
+
+/// KV store operations of one call (or of a whole transaction, summed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KvStats {
+    pub reads: u64,
+    /// Key and value bytes of the reads (without the store prefix).
+    pub read_bytes: u64,
+    pub writes: u64,
+    pub write_bytes: u64,
+    pub deletes: u64,
+    pub iter_items: u64,
+    pub iter_bytes: u64,
+    /// Raw queries into another contract's store (one read each).
+    pub raw_queries: u64,
+    pub raw_query_bytes: u64,
+}
+
+impl KvStats {
+    /// SDK gas of these operations on a contract's store.
+    pub fn gas(&self) -> u64 {
+        self.gas_with_prefix(CONTRACT_KEY_PREFIX)
+    }
+
+    /// SDK gas of these operations when every key carries `prefix` more bytes.
+    fn gas_with_prefix(&self, prefix: u64) -> u64 {
+        self.reads * READ_FLAT
+            + (self.read_bytes + self.reads * prefix) * READ_PER_BYTE
+            + self.writes * WRITE_FLAT
+            + (self.write_bytes + self.writes * prefix) * WRITE_PER_BYTE
+            + self.deletes * DELETE_FLAT
+            + self.iter_items * ITER_NEXT_FLAT
+            + (self.iter_bytes + self.iter_items * prefix) * READ_PER_BYTE
+            + self.raw_queries * READ_FLAT
+            + (self.raw_query_bytes + self.raw_queries * CONTRACT_KEY_PREFIX) * READ_PER_BYTE
+    }
+
+    pub fn add(&mut self, other: &KvStats) {
+        self.reads += other.reads;
+        self.read_bytes += other.read_bytes;
+        self.writes += other.writes;
+        self.write_bytes += other.write_bytes;
+        self.deletes += other.deletes;
+        self.iter_items += other.iter_items;
+        self.iter_bytes += other.iter_bytes;
+        self.raw_queries += other.raw_queries;
+        self.raw_query_bytes += other.raw_query_bytes;
+    }
+
+    /// A bank transfer of one coin as the SDK's bank keeper makes it: read and write the
+    /// sender's balance, read and write the recipient's (`amount` is the stored value).
+    pub(crate) fn bank_transfer(denom: &str, amount: &str) -> KvStats {
+        let key = BANK_KEY_FIXED + denom.len() as u64;
+        let value = amount.len() as u64;
+        KvStats {
+            reads: 2,
+            read_bytes: 2 * (key + value),
+            writes: 2,
+            write_bytes: 2 * (key + value),
+            ..KvStats::default()
+        }
+    }
+}
+
+/// Which entry point (or module) a call ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Instantiate,
+    Execute,
+    Reply,
+    Migrate,
+    /// A smart query made by a contract during a transaction.
+    Query,
+    /// A bank transfer (coins attached to a call, or a contract's `BankMsg`).
+    Bank,
+}
+
+/// One call of a transaction and what it cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    /// The contract called (for `Entry::Bank`, the sender of the coins).
+    pub contract: String,
+    pub entry: Entry,
+    /// 0 for the transaction's message; one more for each sub-message or query level.
+    pub depth: u32,
+    /// VM gas used inside the VM (`GasReport::used_internally`).
+    pub vm_gas: u64,
+    /// VM gas the storage and the querier reported (`GasReport::used_externally`).
+    pub vm_gas_external: u64,
+    pub kv: KvStats,
+    /// SDK gas of the call's events.
+    pub event_gas: u64,
+    /// Whether the call succeeded (a failed sub-message's gas is still charged).
+    pub ok: bool,
+}
+
+impl CallRecord {
+    /// SDK gas of this call alone.
+    pub fn sdk_gas(&self) -> u64 {
+        match self.entry {
+            // The bank's own store: no contract prefix, no instance.
+            Entry::Bank => self.kv.gas_with_prefix(0),
+            _ => INSTANCE_COST + self.vm_gas / GAS_MULTIPLIER + self.kv.gas() + self.event_gas,
+        }
+    }
+}
+
+/// wasmd's event cost of a response: 10 per attribute and 1 per byte past a 100-byte
+/// free tier (shared by the response's attributes and its custom events), 20 per custom
+/// event plus its type's bytes.
+pub fn event_gas<T>(resp: &Response<T>) -> u64 {
+    let mut free = EVENT_FREE_BYTES;
+    let mut attrs_cost = |attrs: &[cosmwasm_std::Attribute]| -> u64 {
+        if attrs.is_empty() {
+            return 0;
+        }
+        let bytes: u64 = attrs
+            .iter()
+            .map(|a| (a.key.len() + a.value.len()) as u64)
+            .sum();
+        let charged = bytes.saturating_sub(free);
+        free = free.saturating_sub(bytes);
+        charged * EVENT_DATA_PER_BYTE + attrs.len() as u64 * EVENT_PER_ATTRIBUTE
+    };
+    let mut gas = attrs_cost(&resp.attributes);
+    for e in &resp.events {
+        gas +=
+            CUSTOM_EVENT_COST + e.ty.len() as u64 * EVENT_DATA_PER_BYTE + attrs_cost(&e.attributes);
+    }
+    gas
+}
+
+/// The events wasmd emits for a contract's response: a `wasm` event with the response's
+/// attributes and a `wasm-<type>` event per custom event, each starting with
+/// `_contract_address`.
+pub fn wasm_events<T>(contract: &str, resp: &Response<T>) -> Vec<Event> {
+    let mut out = vec![];
+    if !resp.attributes.is_empty() {
+        out.push(
+            Event::new("wasm")
+                .add_attribute("_contract_address", contract)
+                .add_attributes(resp.attributes.clone()),
+        );
+    }
+    for e in &resp.events {
+        out.push(
+            Event::new(format!("wasm-{}", e.ty))
+                .add_attribute("_contract_address", contract)
+                .add_attributes(e.attributes.clone()),
+        );
+    }
+    out
+}
