@@ -192,3 +192,65 @@ pub fn wasm_events<T>(contract: &str, resp: &Response<T>) -> Vec<Event> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kv_operations_cost_what_the_sdk_charges() {
+        let kv = KvStats {
+            reads: 2,
+            read_bytes: 50,
+            writes: 1,
+            write_bytes: 40,
+            deletes: 1,
+            iter_items: 3,
+            iter_bytes: 30,
+            raw_queries: 1,
+            raw_query_bytes: 20,
+        };
+        let reads = 2 * 1_000 + (50 + 2 * 33) * 3;
+        let writes = 2_000 + (40 + 33) * 30;
+        let iter = 3 * 30 + (30 + 3 * 33) * 3;
+        let raw = 1_000 + (20 + 33) * 3;
+        assert_eq!(kv.gas(), reads + writes + 1_000 + iter + raw);
+    }
+
+    #[test]
+    fn a_call_costs_the_instance_its_vm_gas_its_storage_and_its_events() {
+        let mut call = CallRecord {
+            contract: "c".into(),
+            entry: Entry::Execute,
+            depth: 0,
+            vm_gas: 3 * GAS_MULTIPLIER - 1,
+            vm_gas_external: 0,
+            kv: KvStats {
+                reads: 1,
+                ..KvStats::default()
+            },
+            event_gas: 7,
+            ok: true,
+        };
+        assert_eq!(call.sdk_gas(), 60_000 + 2 + (1_000 + 33 * 3) + 7);
+        // A bank transfer: no instance, no contract prefix.
+        call.entry = Entry::Bank;
+        call.kv = KvStats::bank_transfer("ueur", "100");
+        assert_eq!(call.sdk_gas(), 2 * (1_000 + 29 * 3) + 2 * (2_000 + 29 * 30));
+    }
+
+    #[test]
+    fn events_cost_per_attribute_and_past_the_free_bytes() {
+        let small = Response::<()>::new().add_attribute("action", "transfer");
+        assert_eq!(event_gas(&small), 10);
+        let big = Response::<()>::new()
+            .add_attribute("k", "v".repeat(150))
+            .add_event(Event::new("paid").add_attribute("x", "y"));
+        // 151 bytes: 51 past the free tier, then the custom event (all its bytes charged).
+        assert_eq!(event_gas(&big), 51 + 10 + 20 + 4 + 2 + 10);
+        let events = wasm_events("c1", &big);
+        assert_eq!(events[0].ty, "wasm");
+        assert_eq!(events[1].ty, "wasm-paid");
+        assert_eq!(events[1].attributes[0].key, "_contract_address");
+    }
+}

@@ -413,3 +413,35 @@ fn coins_string(coins: &[Coin]) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_responses_are_protobuf_as_wasmd_encodes_them() {
+        assert_eq!(proto_bytes(1, b"abc"), vec![0x0a, 3, b'a', b'b', b'c']);
+        assert_eq!(proto_bytes(2, b"x"), vec![0x12, 1, b'x']);
+        assert_eq!(proto_bytes(1, b""), Vec::<u8>::new());
+        let long = vec![7u8; 200];
+        let encoded = proto_bytes(1, &long);
+        assert_eq!(&encoded[..3], &[0x0a, 0xc8, 0x01]);
+        assert_eq!(encoded.len(), 203);
+    }
+
+    #[test]
+    fn a_reply_sees_only_the_codespace_and_code() {
+        let contract = CallError::Contract("[code=frozen] bob is frozen".into());
+        assert_eq!(redact(&contract), "codespace: wasm, code: 5");
+        assert_eq!(
+            redact(&CallError::Bank("insufficient funds".into())),
+            "codespace: sdk, code: 5"
+        );
+    }
+
+    #[test]
+    fn coins_print_as_the_sdk_prints_them() {
+        let coins = [Coin::new(100u128, "ueur"), Coin::new(5u128, "uatom")];
+        assert_eq!(coins_string(&coins), "100ueur,5uatom");
+    }
+}
