@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gas benchmark on the real VM: builds the optimized wasm of every contract and of the
-# reference cw20-base 2.0 the same way, checks them, and runs them on cosmwasm-vm 2.3.
-# Prints a markdown table (the one committed in docs/BENCHMARKS.md).
+# reference cw20-base 2.0 the same way, checks them, and runs them as transactions on
+# farthing-vm (cosmwasm-vm 2.3, routed as wasmd routes them). Prints the legend and the
+# markdown tables (the ones committed in docs/BENCHMARKS.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
@@ -34,20 +35,11 @@ if [ "${1:-}" = "--update-docs" ]; then
 
 Made by `bash scripts/bench.sh --update-docs` (the same run prints it to the terminal):
 the optimized wasm of each contract and of cw20-base 2.0.0, built the same way (this
-workspace's release profile, binaryen 132 `wasm-opt -Os` with the lowering passes), run on
-`cosmwasm-vm` 2.3.5 (the engine a wasmd chain uses), fresh state per contract, steady state
-(sender and recipient already hold a balance) unless the row says otherwise.
-
-- **VM gas**: CosmWasm gas used inside the VM (wasm execution and API calls).
-- **reads / writes (bytes)**: storage operations of the contract and key+value bytes.
-- **raw queries (bytes)**: `WasmQuery::Raw` reads into the KYC registry's storage.
-- **est. SDK gas**: wasmd defaults: 60,000 per contract call (not pinned) + VM gas / 140,000,000
-  + reads 1,000 + 3/byte + writes 2,000 + 30/byte (keys carry a 33-byte contract prefix)
-  + deletes 1,000 + iterator items 30 + 3/byte + a raw query as one read in the registry's
-  store + events (10 per attribute, 1 per byte past 100 free bytes, 20 per custom event
-  plus its type's bytes). Transaction overhead (signatures, fees) is the same for every row
-  and left out.
-- **vs cw20-base transfer**: est. SDK gas divided by cw20-base's transfer.
+workspace's release profile, binaryen 132 `wasm-opt -Os` with the lowering passes), run as
+transactions on one `farthing-vm` chain (`packages/vm`: `cosmwasm-vm` 2.3.5, the engine a
+wasmd chain uses, with sub-messages, replies and bank sends routed as wasmd routes them)
+holding the registries, the tokens, the escrows and cw20-base; steady state (sender and
+recipient already hold a balance, the volume window is open) unless the row says otherwise.
 
 HEAD
     echo "$table"
@@ -69,6 +61,11 @@ HEAD
   (one signature check, two balance writes, one channel write); the 1,000 vouchers in
   between never touch the chain. Channel updates write the primary record only: payer and
   payee (the indexed fields) never change, so the index entries are written once, at open.
+- **Escrow payouts** are `reply_on_error` sub-messages: a release that pays costs the
+  escrow's call and the transfer (a bank send here; the token's call for a cw20 deal), with
+  no reply. One the asset refuses (the token's freeze, pause or travel rule) costs three
+  contract calls: the escrow's, the failed transfer (rolled back, its gas still charged)
+  and the escrow's `reply`, which holds the amount for the payee.
 - **Size (missed).** The token is a strict superset of cw20-base: all 12 cw20 execute
   messages and 9 queries, plus the issuer controls, batch and referenced payments, roles,
   payment channels (7 messages and voucher verification) and 7 more queries, the registry

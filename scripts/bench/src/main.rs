@@ -1,313 +1,117 @@
-//! Gas benchmark on the real VM.
+//! Gas benchmark on farthing-vm: the optimized wasm of the KYC registry, the token, the
+//! royalty escrow and cw20-base 2.0 (all built the same way by `scripts/bench.sh`) on one
+//! chain (`farthing_vm::Vm`, cosmwasm-vm 2.3.5 routed as wasmd routes it).
 //!
-//! Runs the optimized wasm of the token, the KYC registry and cw20-base 2.0 (all built the
-//! same way by `scripts/bench.sh`) on `cosmwasm-vm` 2.3, counts every storage read, write
-//! and byte, every raw query into the registry and every event attribute, and estimates
-//! SDK gas with wasmd's default constants (below). Prints a markdown table.
+//! Every measured operation is one whole transaction as a chain runs it: the message's
+//! call, every sub-message it dispatches (a cw20 transfer, a bank send) and every reply,
+//! with one block passed before it. Every number comes from the transaction's
+//! [`Executed`]: VM gas, storage operations, raw queries, event gas and the SDK gas a wasmd
+//! chain with default settings charges for its calls ([`farthing_vm::gas`]): 60,000 per
+//! contract call (`DefaultInstanceCost`; every call of the transaction, replies and smart
+//! queries included), its VM gas divided by `DefaultGasMultiplier` (140,000,000), the
+//! Cosmos SDK's KV costs for every read, write, delete, iterator step, raw query and bank
+//! transfer, and wasmd's event costs. A failed sub-message's gas is still charged. The
+//! transaction's own costs (signature checks, transaction bytes) are not counted: they are
+//! the same for every row.
 //!
-//! Usage: farthing-bench <artifacts-dir>   (expects kyc_registry.wasm, micropay_token.wasm,
-//! reference/cw20_base.wasm)
+//! Prints the legend, the table, the artifact sizes and the targets in markdown.
+//!
+//! Usage: farthing-bench <artifacts-dir> [--check]   (expects kyc_registry.wasm,
+//! micropay_token.wasm, royalty_escrow.wasm and reference/cw20_base.wasm; with `--check`,
+//! exits non-zero when a gas target is missed)
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use anyhow::{anyhow, Context, Result};
-use cosmwasm_std::{
-    to_json_vec, Addr, Binary, BlockInfo, ContractInfo, Empty, Env, HexBinary, MessageInfo, Order,
-    Reply, Response, SubMsgResult, SystemResult, Timestamp, TransactionInfo, Uint128, WasmQuery,
-};
-use cosmwasm_vm::testing::{MockApi, MockQuerier, MockStorage};
-use cosmwasm_vm::{
-    call_execute, call_instantiate, call_reply, Backend, BackendResult, Instance, InstanceOptions,
-    Size, Storage,
-};
+use anyhow::{anyhow, ensure, Context, Result};
+use cosmwasm_std::{coins, to_json_binary, Addr, Coin, HexBinary, Timestamp, Uint128};
 use cw20::Cw20Coin;
 use farthing_types::escrow;
-use farthing_types::kyc::{self, state::RECORDS, PartyKind, Policy, RecordInput, TierLimit};
+use farthing_types::kyc::{self, PartyKind, Policy, RecordInput, TierLimit};
 use farthing_types::token::{self, Payout};
+use farthing_vm::gas::{
+    CONTRACT_KEY_PREFIX, CUSTOM_EVENT_COST, DELETE_FLAT, EVENT_DATA_PER_BYTE, EVENT_FREE_BYTES,
+    EVENT_PER_ATTRIBUTE, GAS_MULTIPLIER, INSTANCE_COST, ITER_NEXT_FLAT, READ_FLAT, READ_PER_BYTE,
+    WRITE_FLAT, WRITE_PER_BYTE,
+};
+use farthing_vm::{Entry, Executed, KvStats, Vm};
+use serde::Serialize;
 
-// ---- wasmd defaults (x/wasm/types/gas_register.go, Cosmos SDK KVGasConfig) ----
-/// SDK gas charged for every call into a contract (not pinned).
-const INSTANCE_COST: u64 = 60_000;
-/// CosmWasm gas per SDK gas (`DefaultGasMultiplier` in x/wasm/types/gas_register.go).
-const GAS_MULTIPLIER: u64 = 140_000_000;
-const READ_FLAT: u64 = 1_000;
-const READ_PER_BYTE: u64 = 3;
-const WRITE_FLAT: u64 = 2_000;
-const WRITE_PER_BYTE: u64 = 30;
-const DELETE_FLAT: u64 = 1_000;
-const ITER_NEXT_FLAT: u64 = 30;
-/// Keys in a contract's store carry a 0x03 + 32-byte contract address prefix.
-const KEY_PREFIX: u64 = 33;
-const EVENT_PER_ATTRIBUTE: u64 = 10;
-const EVENT_DATA_PER_BYTE: u64 = 1;
-const EVENT_FREE_BYTES: u64 = 100;
-const CUSTOM_EVENT_COST: u64 = 20;
+const DENOM: &str = "ueur";
+const CW20_BASE: &str = "cw20-base";
+const TOKEN_OFF: &str = "token (compliance off)";
+const TOKEN_ON: &str = "token (compliance on)";
+const TOKEN_WINDOW: &str = "token (limits + window)";
+const REGISTRY: &str = "kyc-registry";
+const ESCROW: &str = "royalty-escrow";
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Stats {
-    reads: u64,
-    read_bytes: u64,
-    writes: u64,
-    write_bytes: u64,
-    deletes: u64,
-    iter_items: u64,
-    iter_bytes: u64,
-    raw_queries: u64,
-    raw_query_bytes: u64,
-}
-
-impl Stats {
-    fn storage_gas(&self) -> u64 {
-        self.reads * READ_FLAT
-            + (self.read_bytes + self.reads * KEY_PREFIX) * READ_PER_BYTE
-            + self.writes * WRITE_FLAT
-            + (self.write_bytes + self.writes * KEY_PREFIX) * WRITE_PER_BYTE
-            + self.deletes * DELETE_FLAT
-            + self.iter_items * ITER_NEXT_FLAT
-            + self.iter_bytes * READ_PER_BYTE
-            // A raw query is one read in the registry's store.
-            + self.raw_queries * READ_FLAT
-            + (self.raw_query_bytes + self.raw_queries * KEY_PREFIX) * READ_PER_BYTE
-    }
-}
-
-type Shared = Arc<Mutex<Stats>>;
-
-/// MockStorage that counts what the chain would charge for.
-struct CountingStorage {
-    inner: MockStorage,
-    stats: Shared,
-}
-
-impl Storage for CountingStorage {
-    fn get(&self, key: &[u8]) -> BackendResult<Option<Vec<u8>>> {
-        let (res, gas) = self.inner.get(key);
-        if let Ok(v) = &res {
-            let mut s = self.stats.lock().unwrap();
-            s.reads += 1;
-            s.read_bytes += (key.len() + v.as_ref().map_or(0, Vec::len)) as u64;
-        }
-        (res, gas)
-    }
-    fn scan(
-        &mut self,
-        start: Option<&[u8]>,
-        end: Option<&[u8]>,
-        order: Order,
-    ) -> BackendResult<u32> {
-        self.inner.scan(start, end, order)
-    }
-    fn next(&mut self, iterator_id: u32) -> BackendResult<Option<cosmwasm_std::Record>> {
-        let (res, gas) = self.inner.next(iterator_id);
-        if let Ok(Some((k, v))) = &res {
-            let mut s = self.stats.lock().unwrap();
-            s.iter_items += 1;
-            s.iter_bytes += (k.len() + v.len()) as u64;
-        }
-        (res, gas)
-    }
-    fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
-        let mut s = self.stats.lock().unwrap();
-        s.writes += 1;
-        s.write_bytes += (key.len() + value.len()) as u64;
-        drop(s);
-        self.inner.set(key, value)
-    }
-    fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
-        self.stats.lock().unwrap().deletes += 1;
-        self.inner.remove(key)
-    }
-}
-
-type Vm = Instance<MockApi, CountingStorage, MockQuerier>;
-
-struct Contract {
-    name: &'static str,
-    vm: Vm,
-    stats: Shared,
-    env: Env,
-}
-
-fn env(contract: &str, height: u64) -> Env {
-    Env {
-        block: BlockInfo {
-            height,
-            time: Timestamp::from_seconds(1_700_000_000 + height * 5),
-            chain_id: "farthing-bench".into(),
-        },
-        transaction: Some(TransactionInfo { index: 0 }),
-        contract: ContractInfo {
-            address: Addr::unchecked(contract),
-        },
-    }
-}
-
-/// Registry storage served to the token's raw queries.
-type RawStore = Arc<Mutex<HashMap<(String, Vec<u8>), Vec<u8>>>>;
-
-fn instance(name: &'static str, wasm: &[u8], address: &str, raw: RawStore) -> Result<Contract> {
-    let stats: Shared = Arc::default();
-    let mut querier = MockQuerier::new(&[]);
-    let q_stats = stats.clone();
-    querier.update_wasm(move |q| match q {
-        WasmQuery::Raw { contract_addr, key } => {
-            let store = raw.lock().unwrap();
-            let value = store.get(&(contract_addr.clone(), key.to_vec())).cloned();
-            let mut s = q_stats.lock().unwrap();
-            s.raw_queries += 1;
-            s.raw_query_bytes += (key.len() + value.as_ref().map_or(0, Vec::len)) as u64;
-            SystemResult::Ok(cosmwasm_std::ContractResult::Ok(Binary::from(
-                value.unwrap_or_default(),
-            )))
-        }
-        other => SystemResult::Err(cosmwasm_std::SystemError::UnsupportedRequest {
-            kind: format!("{other:?}"),
-        }),
-    });
-    let backend = Backend {
-        api: MockApi::default(),
-        storage: CountingStorage {
-            inner: MockStorage::default(),
-            stats: stats.clone(),
-        },
-        querier,
-    };
-    let vm = Instance::from_code(
-        wasm,
-        backend,
-        InstanceOptions {
-            gas_limit: u64::MAX / 2,
-        },
-        Some(Size::mebi(64)),
-    )
-    .map_err(|e| anyhow!("{name}: {e}"))?;
-    Ok(Contract {
-        name,
-        vm,
-        stats,
-        env: env(address, 1),
-    })
-}
-
-struct Measured {
-    vm_gas: u64,
-    stats: Stats,
-    events: u64,
-}
-
-impl Measured {
-    fn sdk_gas(&self) -> u64 {
-        INSTANCE_COST + self.vm_gas / GAS_MULTIPLIER + self.stats.storage_gas() + self.events
-    }
-}
-
-/// wasmd's event cost: 10 per attribute, 1 per byte past a 100-byte free tier shared by the
-/// response attributes and custom events, 20 per custom event plus its type's bytes.
-fn event_gas(resp: &Response<Empty>) -> u64 {
-    let mut free = EVENT_FREE_BYTES;
-    let mut attrs_cost = |attrs: &[cosmwasm_std::Attribute]| -> u64 {
-        if attrs.is_empty() {
-            return 0;
-        }
-        let bytes: u64 = attrs
-            .iter()
-            .map(|a| (a.key.len() + a.value.len()) as u64)
-            .sum();
-        let charged = bytes.saturating_sub(free);
-        free = free.saturating_sub(bytes);
-        charged * EVENT_DATA_PER_BYTE + attrs.len() as u64 * EVENT_PER_ATTRIBUTE
-    };
-    let mut gas = attrs_cost(&resp.attributes);
-    for e in &resp.events {
-        gas +=
-            CUSTOM_EVENT_COST + e.ty.len() as u64 * EVENT_DATA_PER_BYTE + attrs_cost(&e.attributes);
-    }
-    gas
-}
-
-impl Contract {
-    fn instantiate(&mut self, sender: &str, msg: &impl serde::Serialize) -> Result<()> {
-        let info = MessageInfo {
-            sender: Addr::unchecked(sender),
-            funds: vec![],
-        };
-        let res: cosmwasm_std::ContractResult<Response<Empty>> =
-            call_instantiate(&mut self.vm, &self.env, &info, &to_json_vec(msg)?)
-                .map_err(|e| anyhow!("{}: {e}", self.name))?;
-        res.into_result()
-            .map_err(|e| anyhow!("{} instantiate: {e}", self.name))?;
-        Ok(())
-    }
-
-    fn execute(&mut self, sender: &str, msg: &impl serde::Serialize) -> Result<Measured> {
-        self.execute_with_funds(sender, msg, vec![])
-    }
-
-    fn execute_with_funds(
-        &mut self,
-        sender: &str,
-        msg: &impl serde::Serialize,
-        funds: Vec<cosmwasm_std::Coin>,
-    ) -> Result<Measured> {
-        Ok(self.execute_full(sender, msg, funds)?.0)
-    }
-
-    /// Measures the `reply` entry point (a sub-message's answer: one more contract call).
-    fn reply(&mut self, reply: &Reply) -> Result<Measured> {
-        *self.stats.lock().unwrap() = Stats::default();
-        let before = self.vm.create_gas_report().used_internally;
-        let res: cosmwasm_std::ContractResult<Response<Empty>> =
-            call_reply(&mut self.vm, &self.env, reply)
-                .map_err(|e| anyhow!("{}: {e}", self.name))?;
-        let resp = res
-            .into_result()
-            .map_err(|e| anyhow!("{} reply: {e}", self.name))?;
-        let vm_gas = self.vm.create_gas_report().used_internally - before;
-        Ok(Measured {
-            vm_gas,
-            stats: *self.stats.lock().unwrap(),
-            events: event_gas(&resp),
-        })
-    }
-
-    /// Like `execute_with_funds`, also returning the response (for its sub-messages).
-    fn execute_full(
-        &mut self,
-        sender: &str,
-        msg: &impl serde::Serialize,
-        funds: Vec<cosmwasm_std::Coin>,
-    ) -> Result<(Measured, Response<Empty>)> {
-        self.env.block.height += 1;
-        self.env.block.time = self.env.block.time.plus_seconds(5);
-        *self.stats.lock().unwrap() = Stats::default();
-        let before = self.vm.create_gas_report().used_internally;
-        let info = MessageInfo {
-            sender: Addr::unchecked(sender),
-            funds: funds.clone(),
-        };
-        let res: cosmwasm_std::ContractResult<Response<Empty>> =
-            call_execute(&mut self.vm, &self.env, &info, &to_json_vec(msg)?)
-                .map_err(|e| anyhow!("{}: {e}", self.name))?;
-        let resp = res
-            .into_result()
-            .map_err(|e| anyhow!("{} execute: {e}", self.name))?;
-        let vm_gas = self.vm.create_gas_report().used_internally - before;
-        let m = Measured {
-            vm_gas,
-            stats: *self.stats.lock().unwrap(),
-            events: event_gas(&resp),
-        };
-        Ok((m, resp))
-    }
-}
-
+/// One row of the table: one transaction, or the sum of several.
 struct Row {
     op: String,
     contract: &'static str,
-    m: Measured,
-    /// Number of transactions this row stands for.
-    txs: u64,
+    vm_gas: u64,
+    kv: KvStats,
+    event_gas: u64,
+    sdk_gas: u64,
+}
+
+impl Row {
+    fn new(op: impl Into<String>, contract: &'static str, txs: &[Executed]) -> Row {
+        let mut kv = KvStats::default();
+        for tx in txs {
+            kv.add(&tx.kv());
+        }
+        Row {
+            op: op.into(),
+            contract,
+            vm_gas: txs.iter().map(Executed::vm_gas).sum(),
+            kv,
+            event_gas: txs.iter().map(Executed::event_gas).sum(),
+            sdk_gas: txs.iter().map(Executed::sdk_gas).sum(),
+        }
+    }
+}
+
+/// The chain and the benchmark's transactions on it.
+struct Bench {
+    vm: Vm,
+}
+
+impl Bench {
+    /// One transaction, one block after the last: `msg` to `contract` from `sender`.
+    fn tx(
+        &mut self,
+        contract: &Addr,
+        sender: &Addr,
+        msg: &impl Serialize,
+        funds: &[Coin],
+    ) -> Result<Executed> {
+        self.vm.advance_blocks(1);
+        self.vm.execute(contract, sender, msg, funds).map_err(|e| {
+            let msg = serde_json::to_string(msg).unwrap_or_default();
+            anyhow!("{msg} on {contract}: {e}")
+        })
+    }
+
+    fn instantiate(
+        &mut self,
+        code: u64,
+        label: &str,
+        sender: &Addr,
+        msg: &impl Serialize,
+    ) -> Result<Addr> {
+        let (addr, _) = self
+            .vm
+            .instantiate(code, label, sender, msg, &[])
+            .map_err(|e| anyhow!("instantiate {label}: {e}"))?;
+        Ok(addr)
+    }
+
+    /// The id of the channel the token opened last (its `nc` counter).
+    fn last_channel(&self, token: &Addr) -> Result<u64> {
+        let raw = self
+            .vm
+            .raw(token, b"nc")?
+            .ok_or_else(|| anyhow!("no channel opened"))?;
+        Ok(serde_json::from_slice(&raw)?)
+    }
 }
 
 fn main() -> Result<()> {
@@ -320,13 +124,24 @@ fn main() -> Result<()> {
     };
     let registry_wasm = read("kyc_registry.wasm")?;
     let token_wasm = read("micropay_token.wasm")?;
+    let escrow_wasm = read("royalty_escrow.wasm")?;
     let base_wasm = read("reference/cw20_base.wasm")?;
 
-    let api = MockApi::default();
-    let a = |n: &str| api.addr_make(n);
+    let mut b = Bench { vm: Vm::new()? };
+    let registry_code = b.vm.store_code(&registry_wasm)?;
+    let token_code = b.vm.store_code(&token_wasm)?;
+    let escrow_code = b.vm.store_code(&escrow_wasm)?;
+    let base_code = b.vm.store_code(&base_wasm)?;
+
+    let a = |n: &str| b.vm.addr(n);
     let (owner, officer, alice, bob) = (a("owner"), a("officer"), a("alice"), a("bob"));
-    let creators: Vec<String> = (0..100).map(|i| a(&format!("creator{i}"))).collect();
-    let raw: RawStore = Arc::default();
+    // Carol is the payee of the cw20 deal whose payout the token refuses (frozen).
+    let (carol, freezer) = (a("carol"), a("freezer"));
+    let creators: Vec<Addr> = (0..100).map(|i| a(&format!("creator{i}"))).collect();
+    // The escrow of the deals receives the token (a cw20 deal): the token's gate checks it.
+    let escrow_deals = a("escrow_deals");
+    b.vm.set_balances(&alice, coins(1_000_000_000_000, DENOM));
+    let mut rows: Vec<Row> = vec![];
 
     // ---- two registries: no limits, and per-tier limits with a volume window ----
     let windowed = {
@@ -346,94 +161,82 @@ fn main() -> Result<()> {
             expiry_grace_seconds: 604_800,
         }
     };
-    let registries = [
+    let mut registries = vec![];
+    for (label, policy) in [
         ("registry_plain", Policy::default()),
         ("registry_window", windowed),
-    ];
-    let mut rows: Vec<Row> = vec![];
-    for (reg_name, policy) in &registries {
-        let reg_addr = a(reg_name);
-        let mut reg = instance("kyc-registry", &registry_wasm, &reg_addr, raw.clone())?;
-        reg.instantiate(
+    ] {
+        let registry = b.instantiate(
+            registry_code,
+            label,
             &owner,
             &kyc::InstantiateMsg {
                 owner: None,
-                officers: vec![officer.clone()],
-                policy: policy.clone(),
+                officers: vec![officer.to_string()],
+                policy,
             },
         )?;
-        let now = reg.env.block.time;
-        let mut listed: Vec<String> = vec![alice.clone(), bob.clone()];
-        listed.extend(creators.iter().cloned());
-        let records: Vec<RecordInput> = listed
-            .iter()
-            .map(|addr| RecordInput {
-                address: addr.clone(),
-                status: kyc::KycStatus::Active,
-                tier: 2,
-                kind: PartyKind::Individual,
-                jurisdiction: "DE".into(),
-                expires_at: now.plus_seconds(365 * 86_400),
-                attestation: HexBinary::from(vec![0xab; 32]),
-                reason: "kyc_onboarding".into(),
-            })
+        let expires_at = b.vm.block().time.plus_seconds(365 * 86_400);
+        let record = |address: &Addr, kind: PartyKind| RecordInput {
+            address: address.to_string(),
+            status: kyc::KycStatus::Active,
+            tier: 2,
+            kind,
+            jurisdiction: "DE".into(),
+            expires_at,
+            attestation: HexBinary::from(vec![0xab; 32]),
+            reason: "kyc_onboarding".into(),
+        };
+        let records: Vec<RecordInput> = [&alice, &bob]
+            .into_iter()
+            .chain(&creators)
+            .map(|addr| record(addr, PartyKind::Individual))
             .collect();
-        let m = reg.execute(
+        let done = b.tx(
+            &registry,
             &officer,
             &kyc::ExecuteMsg::UpsertRecords {
                 records: records[..100].to_vec(),
             },
+            &[],
         )?;
         if rows.is_empty() {
-            rows.push(Row {
-                op: "registry: upsert 100 records".into(),
-                contract: "kyc-registry",
-                m,
-                txs: 1,
-            });
+            rows.push(Row::new("registry: upsert 100 records", REGISTRY, &[done]));
         }
-        reg.execute(
+        let mut rest = records[100..].to_vec();
+        rest.push(record(&carol, PartyKind::Individual));
+        rest.push(record(&escrow_deals, PartyKind::Contract));
+        b.tx(
+            &registry,
             &officer,
-            &kyc::ExecuteMsg::UpsertRecords {
-                records: records[100..].to_vec(),
-            },
+            &kyc::ExecuteMsg::UpsertRecords { records: rest },
+            &[],
         )?;
-        // Serve the registry's records and policy to raw queries.
-        let mut store = raw.lock().unwrap();
-        let mut keys: Vec<Vec<u8>> = vec![kyc::state::POLICY_KEY.as_bytes().to_vec()];
-        for addr in &listed {
-            keys.push(RECORDS.key(&Addr::unchecked(addr)).to_vec());
-        }
-        for key in keys {
-            let value = reg
-                .vm
-                .with_storage(|s| Ok(s.inner.get(&key).0.ok().flatten()))
-                .map_err(|e| anyhow!("{e}"))?
-                .ok_or_else(|| anyhow!("registry key missing"))?;
-            store.insert((reg_addr.clone(), key), value);
-        }
+        registries.push(registry);
     }
+    let (registry_plain, registry_window) = (registries[0].clone(), registries[1].clone());
 
     // ---- tokens ----
     let balances = vec![
         Cw20Coin {
-            address: alice.clone(),
+            address: alice.to_string(),
             amount: Uint128::new(1_000_000_000_000),
         },
         Cw20Coin {
-            address: bob.clone(),
+            address: bob.to_string(),
             amount: Uint128::new(1_000_000),
         },
     ];
-    let mut base = instance("cw20-base", &base_wasm, &a("cw20base"), raw.clone())?;
-    base.instantiate(
+    let base = b.instantiate(
+        base_code,
+        "cw20base",
         &owner,
         &serde_json::json!({
             "name": "Farthing Euro", "symbol": "FEUR", "decimals": 6,
             "initial_balances": balances, "mint": null, "marketing": null
         }),
     )?;
-    let token_msg = |registry: Option<String>| token::InstantiateMsg {
+    let token_msg = |registry: Option<&Addr>| token::InstantiateMsg {
         name: "Farthing Euro".into(),
         symbol: "FEUR".into(),
         decimals: 6,
@@ -441,157 +244,120 @@ fn main() -> Result<()> {
         mint: None,
         marketing: None,
         owner: None,
-        registry,
+        registry: registry.map(Addr::to_string),
         roles: vec![],
     };
-    let mut off = instance(
-        "token (compliance off)",
-        &token_wasm,
-        &a("token_off"),
-        raw.clone(),
+    let off = b.instantiate(token_code, "token_off", &owner, &token_msg(None))?;
+    let on = b.instantiate(
+        token_code,
+        "token_on",
+        &owner,
+        &token_msg(Some(&registry_plain)),
     )?;
-    off.instantiate(&owner, &token_msg(None))?;
-    let mut on = instance(
-        "token (compliance on)",
-        &token_wasm,
-        &a("token_on"),
-        raw.clone(),
+    let win = b.instantiate(
+        token_code,
+        "token_win",
+        &owner,
+        &token_msg(Some(&registry_window)),
     )?;
-    on.instantiate(&owner, &token_msg(Some(a("registry_plain"))))?;
-    let mut win = instance(
-        "token (limits + window)",
-        &token_wasm,
-        &a("token_win"),
-        raw.clone(),
-    )?;
-    win.instantiate(&owner, &token_msg(Some(a("registry_window"))))?;
 
-    let transfer = |to: &str| serde_json::json!({"transfer": {"recipient": to, "amount": "1000"}});
+    let transfer = |to: &Addr| serde_json::json!({"transfer": {"recipient": to, "amount": "1000"}});
     // Steady state: alice -> bob, both already hold a balance; the first transfer opens the
     // window, the measured one is the second.
-    for c in [&mut base, &mut off, &mut on, &mut win] {
-        c.execute(&alice, &transfer(&bob))?;
-        let m = c.execute(&alice, &transfer(&bob))?;
-        rows.push(Row {
-            op: "transfer".into(),
-            contract: c.name,
-            m,
-            txs: 1,
-        });
+    for (name, c) in [
+        (CW20_BASE, &base),
+        (TOKEN_OFF, &off),
+        (TOKEN_ON, &on),
+        (TOKEN_WINDOW, &win),
+    ] {
+        b.tx(c, &alice, &transfer(&bob), &[])?;
+        let done = b.tx(c, &alice, &transfer(&bob), &[])?;
+        rows.push(Row::new("transfer", name, &[done]));
     }
-    for c in [&mut base, &mut on] {
-        let m = c.execute(&alice, &transfer(&creators[0]))?;
-        rows.push(Row {
-            op: "transfer to a new account".into(),
-            contract: c.name,
-            m,
-            txs: 1,
-        });
+    for (name, c) in [(CW20_BASE, &base), (TOKEN_ON, &on)] {
+        let done = b.tx(c, &alice, &transfer(&creators[0]), &[])?;
+        rows.push(Row::new("transfer to a new account", name, &[done]));
     }
-    // transfer_from
-    for c in [&mut base, &mut on] {
-        c.execute(
+    for (name, c) in [(CW20_BASE, &base), (TOKEN_ON, &on)] {
+        b.tx(
+            c,
             &alice,
             &serde_json::json!({"increase_allowance": {"spender": bob, "amount": "1000000000"}}),
+            &[],
         )?;
-        let m = c.execute(&bob, &serde_json::json!({"transfer_from": {"owner": alice, "recipient": bob, "amount": "1000"}}))?;
-        rows.push(Row {
-            op: "transfer_from".into(),
-            contract: c.name,
-            m,
-            txs: 1,
-        });
+        let done = b.tx(
+            c,
+            &bob,
+            &serde_json::json!({"transfer_from": {"owner": alice, "recipient": bob,
+                "amount": "1000"}}),
+            &[],
+        )?;
+        rows.push(Row::new("transfer_from", name, &[done]));
     }
     // Batch of 100 vs 100 single transfers (steady state: recipients already hold a balance).
     let batch = token::ExecuteMsg::BatchTransfer {
         transfers: creators
             .iter()
             .map(|c| Payout {
-                recipient: c.clone(),
+                recipient: c.to_string(),
                 amount: Uint128::new(10),
             })
             .collect(),
     };
-    on.execute(&alice, &batch)?;
-    let m = on.execute(&alice, &batch)?;
-    rows.push(Row {
-        op: "batch_transfer, 100 recipients".into(),
-        contract: on.name,
-        m,
-        txs: 1,
-    });
-    let mut sum = Measured {
-        vm_gas: 0,
-        stats: Stats::default(),
-        events: 0,
-    };
-    let mut sdk = 0;
-    for c in &creators {
-        let m = on.execute(&alice, &transfer(c))?;
-        sdk += m.sdk_gas();
-        sum.vm_gas += m.vm_gas;
-        sum.events += m.events;
-        let s = &mut sum.stats;
-        s.reads += m.stats.reads;
-        s.read_bytes += m.stats.read_bytes;
-        s.writes += m.stats.writes;
-        s.write_bytes += m.stats.write_bytes;
-        s.raw_queries += m.stats.raw_queries;
-        s.raw_query_bytes += m.stats.raw_query_bytes;
-    }
-    rows.push(Row {
-        op: "100 single transfers".into(),
-        contract: on.name,
-        m: sum,
-        txs: 100,
-    });
+    b.tx(&on, &alice, &batch, &[])?;
+    let done = b.tx(&on, &alice, &batch, &[])?;
+    rows.push(Row::new(
+        "batch_transfer, 100 recipients",
+        TOKEN_ON,
+        &[done],
+    ));
+    let singles = creators
+        .iter()
+        .map(|c| b.tx(&on, &alice, &transfer(c), &[]))
+        .collect::<Result<Vec<_>>>()?;
+    rows.push(Row::new("100 single transfers", TOKEN_ON, &singles));
     let pay = token::ExecuteMsg::Pay {
-        recipient: bob.clone(),
+        recipient: bob.to_string(),
         amount: Uint128::new(1000),
         reference: "inv-2026-000123".into(),
         travel_rule_ref: None,
     };
-    let m = on.execute(&alice, &pay)?;
-    rows.push(Row {
-        op: "pay (with reference)".into(),
-        contract: on.name,
-        m,
-        txs: 1,
-    });
+    let done = b.tx(&on, &alice, &pay, &[])?;
+    rows.push(Row::new("pay (with reference)", TOKEN_ON, &[done]));
 
     // ---- payment channels (token, compliance on) ----
     let mut channel_rows = vec![];
-    for kind in [
-        farthing_voucher::KeyType::Ed25519,
-        farthing_voucher::KeyType::Secp256k1,
+    for (kind, label) in [
+        (farthing_voucher::KeyType::Ed25519, "ed25519"),
+        (farthing_voucher::KeyType::Secp256k1, "secp256k1"),
     ] {
         let secret = [0x44u8; 32];
         let signer = farthing_voucher::public_key(kind, &secret).map_err(|e| anyhow!("{e}"))?;
-        let label = if kind == farthing_voucher::KeyType::Ed25519 {
-            "ed25519"
-        } else {
-            "secp256k1"
-        };
-        let open_msg = token::ExecuteMsg::OpenChannel {
-            payee: bob.clone(),
-            amount: Uint128::new(1_000_000),
-            expires_at: Timestamp::from_seconds(1_800_000_000),
-            signer: signer.clone(),
-            travel_rule_ref: None,
-        };
-        let m_open = on.execute(&alice, &open_msg)?;
-        let id = next_channel_id(&mut on)?;
+        let open = b.tx(
+            &on,
+            &alice,
+            &token::ExecuteMsg::OpenChannel {
+                payee: bob.to_string(),
+                amount: Uint128::new(1_000_000),
+                expires_at: Timestamp::from_seconds(1_800_000_000),
+                signer,
+                travel_rule_ref: None,
+            },
+            &[],
+        )?;
+        let id = b.last_channel(&on)?;
         // 1,000 micropayments of 3 units: the payee claims the last voucher and closes.
         let voucher = farthing_voucher::Voucher {
-            chain_id: on.env.block.chain_id.clone(),
-            token: on.env.contract.address.to_string(),
+            chain_id: b.vm.block().chain_id.clone(),
+            token: on.to_string(),
             channel_id: id,
-            payee: bob.clone(),
+            payee: bob.to_string(),
             cumulative: Uint128::new(3_000),
         };
         let signature =
             farthing_voucher::sign(kind, &secret, &voucher).map_err(|e| anyhow!("{e}"))?;
-        let m_claim = on.execute(
+        let claim = b.tx(
+            &on,
             &bob,
             &token::ExecuteMsg::Claim {
                 channel: id,
@@ -599,21 +365,19 @@ fn main() -> Result<()> {
                 signature,
                 close: Some(true),
             },
+            &[],
         )?;
-        let total = m_open.sdk_gas() + m_claim.sdk_gas();
-        rows.push(Row {
-            op: format!("open_channel ({label} key)"),
-            contract: on.name,
-            m: m_open,
-            txs: 1,
-        });
-        rows.push(Row {
-            op: format!("claim + close, 1,000 vouchers ({label})"),
-            contract: on.name,
-            m: m_claim,
-            txs: 1,
-        });
-        channel_rows.push((label, total));
+        channel_rows.push((label, open.sdk_gas() + claim.sdk_gas()));
+        rows.push(Row::new(
+            format!("open_channel ({label} key)"),
+            TOKEN_ON,
+            &[open],
+        ));
+        rows.push(Row::new(
+            format!("claim + close, 1,000 vouchers ({label})"),
+            TOKEN_ON,
+            &[claim],
+        ));
     }
     // ClaimMany over 10 ed25519 channels (batch verification).
     let secret = [0x45u8; 32];
@@ -621,22 +385,24 @@ fn main() -> Result<()> {
         .map_err(|e| anyhow!("{e}"))?;
     let mut claims = vec![];
     for _ in 0..10 {
-        on.execute(
+        b.tx(
+            &on,
             &alice,
             &token::ExecuteMsg::OpenChannel {
-                payee: bob.clone(),
+                payee: bob.to_string(),
                 amount: Uint128::new(1_000),
                 expires_at: Timestamp::from_seconds(1_800_000_000),
                 signer: signer.clone(),
                 travel_rule_ref: None,
             },
+            &[],
         )?;
-        let id = next_channel_id(&mut on)?;
+        let id = b.last_channel(&on)?;
         let v = farthing_voucher::Voucher {
-            chain_id: on.env.block.chain_id.clone(),
-            token: on.env.contract.address.to_string(),
+            chain_id: b.vm.block().chain_id.clone(),
+            token: on.to_string(),
             channel_id: id,
-            payee: bob.clone(),
+            payee: bob.to_string(),
             cumulative: Uint128::new(500),
         };
         claims.push(token::ChannelClaim {
@@ -646,149 +412,178 @@ fn main() -> Result<()> {
                 .map_err(|e| anyhow!("{e}"))?,
         });
     }
-    let m = on.execute(&bob, &token::ExecuteMsg::ClaimMany { claims })?;
-    rows.push(Row {
-        op: "claim_many, 10 channels (ed25519 batch)".into(),
-        contract: on.name,
-        m,
-        txs: 1,
-    });
+    let done = b.tx(&on, &bob, &token::ExecuteMsg::ClaimMany { claims }, &[])?;
+    rows.push(Row::new(
+        "claim_many, 10 channels (ed25519 batch)",
+        TOKEN_ON,
+        &[done],
+    ));
 
-    // ---- royalty/escrow: Pay and Claim (native coin; a cw20 payment adds the token's send) ----
-    let escrow_wasm = read("royalty_escrow.wasm")?;
+    // ---- royalty/escrow: Pay (the native coin attached moves first) and Claim (the
+    // escrow's bank send to the claimant); a cw20 payment would add the token's send ----
+    let escrow_msg = |accepted_cw20: Vec<String>| escrow::InstantiateMsg {
+        owner: None,
+        registry: Some(registry_plain.to_string()),
+        accepted_cw20,
+        dispute_timeout_seconds: 86_400,
+    };
     for n in [3usize, 50] {
-        let mut esc = instance(
-            "royalty-escrow",
-            &escrow_wasm,
-            &a(&format!("escrow{n}")),
-            raw.clone(),
-        )?;
-        esc.instantiate(
+        let esc = b.instantiate(
+            escrow_code,
+            &format!("escrow{n}"),
             &owner,
-            &escrow::InstantiateMsg {
-                owner: None,
-                registry: Some(a("registry_plain")),
-                accepted_cw20: vec![],
-                dispute_timeout_seconds: 86_400,
-            },
+            &escrow_msg(vec![]),
         )?;
-        let base = 10_000 / n as u16;
+        let share = 10_000 / n as u16;
         let recipients: Vec<escrow::Share> = (0..n)
             .map(|i| escrow::Share {
-                address: creators[i].clone(),
+                address: creators[i].to_string(),
                 bps: if i == 0 {
-                    10_000 - base * (n as u16 - 1)
+                    10_000 - share * (n as u16 - 1)
                 } else {
-                    base
+                    share
                 },
             })
             .collect();
-        esc.execute(
+        b.tx(
+            &esc,
             &creators[0],
             &escrow::ExecuteMsg::RegisterWork(escrow::WorkTerms {
                 name: "song".into(),
                 recipients,
                 accepted: vec![escrow::AssetInfo::Native {
-                    denom: "ueur".into(),
+                    denom: DENOM.into(),
                 }],
             }),
+            &[],
         )?;
         let pay = escrow::ExecuteMsg::Pay { work_id: 1 };
-        let fee = vec![cosmwasm_std::Coin::new(1_000u128, "ueur")];
-        esc.execute_with_funds(&alice, &pay, fee.clone())?;
-        let m = esc.execute_with_funds(&alice, &pay, fee)?;
-        rows.push(Row {
-            op: format!("royalty pay, {n} recipients"),
-            contract: "royalty-escrow",
-            m,
-            txs: 1,
-        });
+        b.tx(&esc, &alice, &pay, &coins(1_000, DENOM))?;
+        let done = b.tx(&esc, &alice, &pay, &coins(1_000, DENOM))?;
+        rows.push(Row::new(
+            format!("royalty pay, {n} recipients"),
+            ESCROW,
+            &[done],
+        ));
         let claim = escrow::ExecuteMsg::Claim {
             work_id: 1,
             epoch: None,
             asset: escrow::AssetInfo::Native {
-                denom: "ueur".into(),
+                denom: DENOM.into(),
             },
             amount: None,
         };
-        let m = esc.execute(&creators[n - 1], &claim)?;
-        rows.push(Row {
-            op: format!("royalty claim, {n} recipients"),
-            contract: "royalty-escrow",
-            m,
-            txs: 1,
-        });
+        let done = b.tx(&esc, &creators[n - 1], &claim, &[])?;
+        ensure!(
+            done.calls.iter().any(|c| c.entry == Entry::Bank),
+            "the royalty claim sent no payout"
+        );
+        rows.push(Row::new(
+            format!("royalty claim, {n} recipients"),
+            ESCROW,
+            &[done],
+        ));
     }
 
     // ---- escrow deals: every push payout is a `reply_on_error` sub-message, so a payout
-    // that goes through costs no reply; one the asset refuses costs the failed transfer plus
-    // one `reply` call, which holds it for the recipient ----
-    let mut esc = instance(
-        "royalty-escrow",
-        &escrow_wasm,
-        &a("escrow_deals"),
-        raw.clone(),
-    )?;
-    esc.instantiate(
+    // that goes through costs no reply; one the asset refuses costs the failed transfer
+    // (rolled back, still charged) plus one `reply` call, which holds it for the payee ----
+    let esc = b.instantiate(
+        escrow_code,
+        "escrow_deals",
         &owner,
-        &escrow::InstantiateMsg {
-            owner: None,
-            registry: Some(a("registry_plain")),
-            accepted_cw20: vec![],
-            dispute_timeout_seconds: 86_400,
-        },
+        &escrow_msg(vec![on.to_string()]),
     )?;
-    let terms = escrow::DealTerms {
-        payee: bob.clone(),
+    ensure!(
+        esc == escrow_deals,
+        "the escrow is not at the listed address"
+    );
+    let terms = |payee: &Addr| escrow::DealTerms {
+        payee: payee.to_string(),
         arbiter: None,
         milestones: vec![Uint128::new(500), Uint128::new(500)],
         expires_at: Timestamp::from_seconds(1_800_000_000),
     };
-    let m = esc.execute_with_funds(
+    let done = b.tx(
+        &esc,
         &alice,
-        &escrow::ExecuteMsg::CreateDeal(terms),
-        vec![cosmwasm_std::Coin::new(1_000u128, "ueur")],
+        &escrow::ExecuteMsg::CreateDeal(terms(&bob)),
+        &coins(1_000, DENOM),
     )?;
-    rows.push(Row {
-        op: "escrow create_deal (native, 2 milestones)".into(),
-        contract: "royalty-escrow",
-        m,
-        txs: 1,
-    });
-    let (m, resp) = esc.execute_full(
-        &alice,
-        &escrow::ExecuteMsg::Release {
-            deal_id: 1,
-            milestone: Some(0),
+    rows.push(Row::new(
+        "escrow create_deal (native, 2 milestones)",
+        ESCROW,
+        &[done],
+    ));
+    let release = |deal_id| escrow::ExecuteMsg::Release {
+        deal_id,
+        milestone: Some(0),
+    };
+    let done = b.tx(&esc, &alice, &release(1), &[])?;
+    ensure!(
+        done.replies == 0 && done.calls.iter().any(|c| c.entry == Entry::Bank && c.ok),
+        "the release did not pay the payee with a bank send and no reply"
+    );
+    rows.push(Row::new(
+        "escrow release (payout sub-message; no reply when paid)",
+        ESCROW,
+        &[done],
+    ));
+    // A cw20 deal in the compliance-checked token, paid to carol; the registry accepts
+    // carol, the token's issuer has frozen her: the transfer fails and the reply holds it.
+    b.tx(
+        &on,
+        &owner,
+        &token::ExecuteMsg::GrantRole {
+            role: token::Role::Freezer,
+            address: freezer.to_string(),
         },
-        vec![],
+        &[],
     )?;
-    rows.push(Row {
-        op: "escrow release (payout sub-message; no reply when paid)".into(),
-        contract: "royalty-escrow",
-        m,
-        txs: 1,
-    });
-    let sub = resp
-        .messages
-        .first()
-        .ok_or_else(|| anyhow!("release sent no payout"))?;
-    let m = esc.reply(&Reply {
-        id: sub.id,
-        payload: sub.payload.clone(),
-        gas_used: 0,
-        result: SubMsgResult::Err("refused by the asset".into()),
-    })?;
-    rows.push(Row {
-        op: "escrow reply: a refused payout is held".into(),
-        contract: "royalty-escrow",
-        m,
-        txs: 1,
-    });
+    b.tx(
+        &on,
+        &alice,
+        &token::ExecuteMsg::Send {
+            contract: esc.to_string(),
+            amount: Uint128::new(1_000),
+            msg: to_json_binary(&escrow::ReceiveMsg::CreateDeal(terms(&carol)))?,
+        },
+        &[],
+    )?;
+    b.tx(
+        &on,
+        &freezer,
+        &token::ExecuteMsg::Freeze {
+            address: carol.to_string(),
+            reason: "investigation".into(),
+        },
+        &[],
+    )?;
+    let done = b.tx(&esc, &alice, &release(2), &[])?;
+    ensure!(done.replies == 1, "the refused payout ran no reply");
+    ensure!(
+        done.calls
+            .iter()
+            .any(|c| c.entry == Entry::Execute && c.contract == on.as_str() && !c.ok),
+        "the token did not refuse the payout"
+    );
+    let held: serde_json::Value = b.vm.query(
+        &esc,
+        &serde_json::json!({"held": {"address": carol, "start_after": null, "limit": null}}),
+    )?;
+    ensure!(
+        held["held"][0]["amount"] == "500",
+        "the refused payout is not held for carol: {held}"
+    );
+    rows.push(Row::new(
+        "escrow release refused by the token's gate (payout held by the reply)",
+        ESCROW,
+        &[done],
+    ));
 
+    print_legend();
     print_table(
         &rows,
-        sdk,
         &[
             ("kyc_registry.wasm", registry_wasm.len()),
             ("micropay_token.wasm", token_wasm.len()),
@@ -796,7 +591,7 @@ fn main() -> Result<()> {
             ("cw20_base.wasm (reference)", base_wasm.len()),
         ],
     );
-    let missed = print_targets(&rows, sdk, token_wasm.len(), base_wasm.len(), &channel_rows);
+    let missed = print_targets(&rows, token_wasm.len(), base_wasm.len(), &channel_rows);
     if std::env::args().any(|a| a == "--check") && missed > 0 {
         anyhow::bail!("{missed} gas target(s) missed");
     }
@@ -806,7 +601,7 @@ fn main() -> Result<()> {
 fn sdk_of(rows: &[Row], op: &str, contract: &str) -> u64 {
     rows.iter()
         .find(|r| r.op == op && r.contract == contract)
-        .map(|r| r.m.sdk_gas())
+        .map(|r| r.sdk_gas)
         .unwrap_or(u64::MAX)
 }
 
@@ -814,21 +609,16 @@ fn sdk_of(rows: &[Row], op: &str, contract: &str) -> u64 {
 /// is reported, not counted: see docs/BENCHMARKS.md).
 fn print_targets(
     rows: &[Row],
-    hundred_singles_sdk: u64,
     token_size: usize,
     base_size: usize,
     channels: &[(&str, u64)],
 ) -> usize {
-    let base = sdk_of(rows, "transfer", "cw20-base") as f64;
-    let on = sdk_of(rows, "transfer", "token (compliance on)") as f64 / base;
-    let window = sdk_of(rows, "transfer", "token (limits + window)") as f64 / base;
-    let off = sdk_of(rows, "transfer", "token (compliance off)") as f64 / base;
-    let batch = sdk_of(
-        rows,
-        "batch_transfer, 100 recipients",
-        "token (compliance on)",
-    ) as f64
-        / hundred_singles_sdk as f64;
+    let base = sdk_of(rows, "transfer", CW20_BASE) as f64;
+    let on = sdk_of(rows, "transfer", TOKEN_ON) as f64 / base;
+    let window = sdk_of(rows, "transfer", TOKEN_WINDOW) as f64 / base;
+    let off = sdk_of(rows, "transfer", TOKEN_OFF) as f64 / base;
+    let batch = sdk_of(rows, "batch_transfer, 100 recipients", TOKEN_ON) as f64
+        / sdk_of(rows, "100 single transfers", TOKEN_ON) as f64;
     let size = token_size as f64 / base_size as f64;
     let channel = |label: &str| {
         channels
@@ -899,35 +689,84 @@ fn print_targets(
     missed
 }
 
-fn print_table(rows: &[Row], hundred_singles_sdk: u64, sizes: &[(&str, usize)]) {
-    let base = rows
-        .iter()
-        .find(|r| r.op == "transfer" && r.contract == "cw20-base")
-        .map(|r| r.m.sdk_gas())
-        .unwrap_or(1);
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the columns mean, with the constants the numbers are computed with.
+fn print_legend() {
+    let t = thousands;
+    println!(
+        "\
+Every row is one transaction as a wasmd chain runs it (the sum of 100 for \"100 single
+transfers\"): the message's call, every sub-message it dispatches (a cw20 transfer, a bank
+send) and every reply, one block after the previous transaction.
+
+- **VM gas**: CosmWasm gas used inside the VM by every contract call of the transaction
+  (wasm execution and API calls).
+- **reads / writes (bytes)**: storage operations of every contract call and of the bank
+  (coins attached to a message or sent by a contract), key+value bytes.
+- **raw queries (bytes)**: `WasmQuery::Raw` reads into another contract's storage (here
+  the KYC registry's), key+value bytes.
+- **events**: SDK gas of the contracts' events ({} per attribute, {} per byte past {} free
+  bytes, {} per custom event plus its type's bytes).
+- **est. SDK gas**: what a wasmd chain with its default settings charges for the calls of
+  the transaction: {} per contract call (`DefaultInstanceCost`, not pinned; every call:
+  the message, sub-messages, replies and smart queries) + its VM gas / {}
+  (`DefaultGasMultiplier`) + reads {} + {}/byte, writes {} + {}/byte (keys carry the
+  {}-byte contract prefix), deletes {}, iterator items {} + {}/byte, a raw query as one
+  read in the other contract's store, a bank transfer as the reads and writes of the two
+  balances + events. A failed sub-message's gas is charged (its changes are rolled back,
+  its gas is not refunded). The transaction's own costs (signature checks, transaction
+  bytes) are the same for every row and left out.
+- **vs cw20-base transfer**: est. SDK gas divided by cw20-base's transfer.
+",
+        EVENT_PER_ATTRIBUTE,
+        EVENT_DATA_PER_BYTE,
+        EVENT_FREE_BYTES,
+        CUSTOM_EVENT_COST,
+        t(INSTANCE_COST),
+        t(GAS_MULTIPLIER),
+        t(READ_FLAT),
+        READ_PER_BYTE,
+        t(WRITE_FLAT),
+        WRITE_PER_BYTE,
+        CONTRACT_KEY_PREFIX,
+        t(DELETE_FLAT),
+        ITER_NEXT_FLAT,
+        READ_PER_BYTE,
+    );
+}
+
+fn print_table(rows: &[Row], sizes: &[(&str, usize)]) {
+    let base = sdk_of(rows, "transfer", CW20_BASE);
     println!("| operation | contract | VM gas | reads (bytes) | writes (bytes) | raw queries (bytes) | events | est. SDK gas | vs cw20-base transfer |");
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
-        let s = &r.m.stats;
-        let sdk = if r.txs == 1 {
-            r.m.sdk_gas()
-        } else {
-            hundred_singles_sdk
-        };
+        let kv = &r.kv;
         println!(
             "| {} | {} | {} | {} ({}) | {} ({}) | {} ({}) | {} | {} | {:.3}x |",
             r.op,
             r.contract,
-            r.m.vm_gas,
-            s.reads,
-            s.read_bytes,
-            s.writes,
-            s.write_bytes,
-            s.raw_queries,
-            s.raw_query_bytes,
-            r.m.events,
-            sdk,
-            sdk as f64 / base as f64
+            r.vm_gas,
+            kv.reads,
+            kv.read_bytes,
+            kv.writes,
+            kv.write_bytes,
+            kv.raw_queries,
+            kv.raw_query_bytes,
+            r.event_gas,
+            r.sdk_gas,
+            r.sdk_gas as f64 / base as f64
         );
     }
     println!();
@@ -936,13 +775,4 @@ fn print_table(rows: &[Row], hundred_singles_sdk: u64, sizes: &[(&str, usize)]) 
     for (name, size) in sizes {
         println!("| {name} | {size} |");
     }
-}
-
-/// The id of the channel the token opened last (its `nc` counter).
-fn next_channel_id(c: &mut Contract) -> Result<u64> {
-    let raw =
-        c.vm.with_storage(|s| Ok(s.inner.get(b"nc").0.ok().flatten()))
-            .map_err(|e| anyhow!("{e}"))?
-            .ok_or_else(|| anyhow!("no channel opened"))?;
-    Ok(serde_json::from_slice(&raw)?)
 }
