@@ -173,4 +173,29 @@ mod tests {
         assert_eq!(s.get(b"a").0.unwrap(), Some(b"v".to_vec()));
         assert_eq!(s.get(b"c").0.unwrap(), None);
     }
+
+    /// The SDK's gas store charges a seek when an iterator is created (`gaskv.Store.iterator`
+    /// calls `consumeSeekGas`: `IterNextCostFlat` always, plus `ReadCostPerByte` times the
+    /// first key and value when there is one; cosmossdk.io/store gaskv/store.go), then one
+    /// seek per `Next` on the item it leaves (wasmvm's `cNext` reads the current item, then
+    /// calls `iter.Next()`; wasmvm internal/api/callbacks.go). So the first item is paid
+    /// twice, and an empty range still pays one flat seek.
+    #[test]
+    fn an_iterator_pays_the_seek_of_its_creation() {
+        use crate::gas::{CONTRACT_KEY_PREFIX as P, ITER_NEXT_FLAT, READ_PER_BYTE};
+        let mut s = CallStorage::default();
+        s.set(b"a", b"12").0.unwrap();
+        s.set(b"bb", b"3").0.unwrap();
+        let before = s.stats.lock().unwrap().gas();
+        let id = s.scan(None, None, Order::Ascending).0.unwrap();
+        while s.next(id).0.unwrap().is_some() {}
+        let paid = s.stats.lock().unwrap().gas() - before;
+        let item = |bytes: u64| ITER_NEXT_FLAT + (P + bytes) * READ_PER_BYTE;
+        // creation (seek to "a"), next ("a"), next ("bb"), next (end: nothing)
+        assert_eq!(paid, item(3) + item(3) + item(3));
+        let before = s.stats.lock().unwrap().gas();
+        let id = s.scan(Some(b"x"), None, Order::Ascending).0.unwrap();
+        assert!(s.next(id).0.unwrap().is_none());
+        assert_eq!(s.stats.lock().unwrap().gas() - before, ITER_NEXT_FLAT);
+    }
 }
