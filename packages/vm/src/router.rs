@@ -8,7 +8,9 @@
 //!   balances, its events). With `reply_on_error` or `reply_always` the sender's `reply`
 //!   gets the error, redacted as wasmd redacts it (`codespace: wasm, code: 5` and the
 //!   like); otherwise the failure fails the transaction. A succeeded sub-message with
-//!   `reply_on_success` or `reply_always` gets its events, data and `msg_responses`.
+//!   `reply_on_success` or `reply_always` gets its events (none for a bank message; a
+//!   wasm message's with their attributes sorted by key), data (`None` when empty) and
+//!   `msg_responses` (none for a burn), and `gas_used` 0, as wasmd hands them.
 //! - A reply that fails fails the sub-message's parent. A reply's data replaces the
 //!   parent's data.
 //! - The whole transaction is atomic: when it fails nothing changes, not a byte of any
@@ -20,23 +22,29 @@
 //! `ClearAdmin`, `Instantiate2`. A sub-message's `gas_limit` is not enforced (every call
 //! has the VM's gas limit). None of the Farthing contracts sends those.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use cosmwasm_std::{
-    Addr, BankMsg, Binary, Coin, CosmosMsg, Empty, Event, MsgResponse, Reply, ReplyOn, Response,
-    SubMsgResponse, SubMsgResult, WasmMsg,
+    to_json_vec, Addr, BankMsg, Binary, Coin, CosmosMsg, Empty, Event, MsgResponse, Reply, ReplyOn,
+    Response, SubMsgResponse, SubMsgResult, WasmMsg,
 };
-use cosmwasm_vm::{call_execute, call_instantiate, call_reply};
+use cosmwasm_vm::{call_execute_raw, call_instantiate_raw, call_reply_raw};
 
-use crate::gas::{wasm_events, CallRecord, Entry, KvStats};
+use crate::gas::{reply_event_gas, wasm_events, CallRecord, Entry, KvStats};
 use crate::querier::{lock, ContractState};
 use crate::storage::Dump;
-use crate::vm::{info, move_coins, CallError, CallResult, Executed, Vm};
+use crate::vm::{info, move_coins, CallError, CallResult, Executed, Setup, Vm};
 
 /// How deep sub-messages may nest (a contract that calls itself forever fails here).
 pub const MAX_CALL_DEPTH: u32 = 64;
 
-type Snapshot = (BTreeMap<Addr, ContractState>, BTreeMap<String, Vec<Coin>>);
+/// The state a rollback restores: every contract, the bank, and the instance counter (on a
+/// chain a sequence in the store).
+type Snapshot = (
+    BTreeMap<Addr, ContractState>,
+    BTreeMap<String, Vec<Coin>>,
+    u64,
+);
 
 /// What a call and its messages hand back: the response of the call, and the data its
 /// caller sees (the call's, or the last a reply set).
@@ -45,13 +53,18 @@ type Outcome = CallResult<(Response<Empty>, Option<Binary>)>;
 impl Vm {
     fn snapshot(&self) -> Snapshot {
         let world = lock(&self.world);
-        (world.contracts.clone(), world.balances.clone())
+        (
+            world.contracts.clone(),
+            world.balances.clone(),
+            self.instances,
+        )
     }
 
-    fn restore(&self, snapshot: Snapshot) {
+    fn restore(&mut self, snapshot: Snapshot) {
         let mut world = lock(&self.world);
         world.contracts = snapshot.0;
         world.balances = snapshot.1;
+        self.instances = snapshot.2;
     }
 
     /// Runs `f` as one transaction: all of it, or (on error) nothing.
@@ -63,7 +76,10 @@ impl Vm {
         self.events.clear();
         self.replies = 0;
         let snapshot = self.snapshot();
-        match f(self) {
+        lock(&self.world).tx_codes = Some(HashSet::new());
+        let ran = f(self);
+        lock(&self.world).tx_codes = None;
+        match ran {
             Ok((response, data)) => {
                 let top = self
                     .trace
@@ -99,10 +115,15 @@ impl Vm {
         check_depth(depth)?;
         self.contract_exists(contract)?;
         self.transfer(sender, contract, funds, depth)?;
-        let info = info(sender, funds);
-        let resp = self.call(contract, Entry::Execute, depth, None, |i, env| {
-            call_execute::<_, _, _, Empty>(i, env, &info, msg)
-        })?;
+        let info = json(&info(sender, funds))?;
+        let resp = self.call(
+            contract,
+            Entry::Execute,
+            depth,
+            None,
+            Setup::Load,
+            |i, env| call_execute_raw(i, env, &info, msg),
+        )?;
         self.events
             .push(Event::new("execute").add_attribute("_contract_address", contract));
         self.events.extend(wasm_events(contract.as_str(), &resp));
@@ -140,10 +161,15 @@ impl Vm {
             );
         }
         self.transfer(sender, address, funds, depth)?;
-        let info = info(sender, funds);
-        let resp = self.call(address, Entry::Instantiate, depth, None, |i, env| {
-            call_instantiate::<_, _, _, Empty>(i, env, &info, msg)
-        })?;
+        let info = json(&info(sender, funds))?;
+        let resp = self.call(
+            address,
+            Entry::Instantiate,
+            depth,
+            None,
+            Setup::Load,
+            |i, env| call_instantiate_raw(i, env, &info, msg),
+        )?;
         self.events.push(
             Event::new("instantiate")
                 .add_attribute("_contract_address", address)
@@ -165,14 +191,14 @@ impl Vm {
         let mut data = resp.data.clone();
         for sub in &resp.messages {
             let snapshot = self.snapshot();
-            let (events_before, calls_before) = (self.events.len(), self.trace.len());
+            let events_before = self.events.len();
             let ran = self.dispatch_msg(contract, &sub.msg, depth + 1);
             let result = match ran {
                 Ok((sub_data, msg_responses)) => match sub.reply_on {
                     ReplyOn::Success | ReplyOn::Always => {
                         #[allow(deprecated)] // `data` is still filled, as wasmd does
                         let response = SubMsgResponse {
-                            events: self.events[events_before..].to_vec(),
+                            events: handed_events(&sub.msg, &self.events[events_before..]),
                             data: sub_data,
                             msg_responses,
                         };
@@ -189,18 +215,19 @@ impl Vm {
                     }
                 }
             };
-            let reply = Reply {
+            let setup = Setup::Reply(match &result {
+                SubMsgResult::Ok(r) => reply_event_gas(&r.events),
+                SubMsgResult::Err(_) => 0,
+            });
+            let reply = json(&Reply {
                 id: sub.id,
                 payload: sub.payload.clone(),
-                gas_used: self.trace[calls_before..]
-                    .iter()
-                    .map(CallRecord::sdk_gas)
-                    .sum(),
+                gas_used: 0, // wasmd (v0.51 to v0.61) never fills it
                 result,
-            };
+            })?;
             self.replies += 1;
-            let replied = self.call(contract, Entry::Reply, depth, None, |i, env| {
-                call_reply::<_, _, _, Empty>(i, env, &reply)
+            let replied = self.call(contract, Entry::Reply, depth, None, setup, |i, env| {
+                call_reply_raw(i, env, &reply)
             })?;
             self.events
                 .push(Event::new("reply").add_attribute("_contract_address", contract));
@@ -231,10 +258,8 @@ impl Vm {
             }
             CosmosMsg::Bank(BankMsg::Burn { amount }) => {
                 self.burn(sender, amount, depth)?;
-                Ok((
-                    None,
-                    vec![msg_response("/cosmos.bank.v1beta1.MsgBurnResponse", vec![])],
-                ))
+                // wasmd's `NewBurnCoinMessageHandler` answers no data and no responses.
+                Ok((None, vec![]))
             }
             CosmosMsg::Wasm(WasmMsg::Execute {
                 contract_addr,
@@ -243,10 +268,11 @@ impl Vm {
             }) => {
                 let target = self.valid_addr(contract_addr)?;
                 let (_, data) = self.execute_msg(&target, sender, msg, funds, depth)?;
-                // MsgExecuteContractResponse { bytes data = 1 }
+                // MsgExecuteContractResponse { bytes data = 1 }; empty, it reaches the
+                // reply as `None` (wasmvm's `SubMsgResponse.Data` is `omitempty`).
                 let value = proto_bytes(1, data.as_ref().map_or(&[][..], |d| d.as_slice()));
                 Ok((
-                    Some(Binary::from(value.clone())),
+                    (!value.is_empty()).then(|| Binary::from(value.clone())),
                     vec![msg_response(
                         "/cosmwasm.wasm.v1.MsgExecuteContractResponse",
                         value,
@@ -330,6 +356,7 @@ impl Vm {
             contract: from.to_string(),
             entry: Entry::Bank,
             depth,
+            setup: 0,
             vm_gas: 0,
             vm_gas_external: 0,
             kv,
@@ -355,6 +382,24 @@ impl Vm {
             .map_err(|e| CallError::Setup(format!("invalid address {address}: {e}")))?;
         Ok(Addr::unchecked(address))
     }
+}
+
+fn json(value: &impl serde::Serialize) -> CallResult<Vec<u8>> {
+    to_json_vec(value).map_err(|e| CallError::Setup(e.to_string()))
+}
+
+/// The events of a succeeded sub-message as wasmd hands them to the reply
+/// (`DispatchSubmessages`): none for a message that is not a `WasmMsg`, and otherwise each
+/// event's attributes sorted by key (a stable sort).
+fn handed_events(msg: &CosmosMsg<Empty>, events: &[Event]) -> Vec<Event> {
+    if !matches!(msg, CosmosMsg::Wasm(_)) {
+        return vec![];
+    }
+    let mut events = events.to_vec();
+    for e in &mut events {
+        e.attributes.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    events
 }
 
 fn check_depth(depth: u32) -> CallResult<()> {

@@ -3,8 +3,9 @@
 //! Every call works on its own copy of the contract's committed data (`CallStorage`); the
 //! [`crate::Vm`] writes the copy back only when the call succeeds, so a failed message
 //! leaves the storage byte for byte as it was, as on a chain. Iterators live as long as the
-//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`;
-//! every operation is also counted ([`KvStats`]) for the SDK gas a chain would charge.
+//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`
+//! (all of it as used outside the VM, as wasmvm reports the store's gas); every operation
+//! is also counted ([`KvStats`]) for the SDK gas a chain would charge.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -94,6 +95,16 @@ impl Storage for CallStorage {
                 )
             }
         };
+        // The SDK's gas store seeks when it creates the iterator: a flat cost, and the first
+        // item's bytes when there is one (paid again by the `next` that returns it).
+        let stats = self.stats.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match records.first() {
+            Some((k, v)) => {
+                stats.iter_items += 1;
+                stats.iter_bytes += (k.len() + v.len()) as u64;
+            }
+            None => stats.empty_seeks += 1,
+        }
         self.iterators.insert(id, (records, 0));
         (Ok(id), gas)
     }
@@ -112,7 +123,11 @@ impl Storage for CallStorage {
                 let stats = self.stats.get_mut().unwrap_or_else(PoisonError::into_inner);
                 stats.iter_items += 1;
                 stats.iter_bytes += bytes;
-                (Ok(Some(record.clone())), GasInfo::with_cost(bytes))
+                // Reported as used outside the VM, as wasmvm's iterator reports it.
+                (
+                    Ok(Some(record.clone())),
+                    GasInfo::with_externally_used(bytes),
+                )
             }
             None => (
                 Ok(None),
