@@ -823,3 +823,78 @@ fn a_bank_send_to_oneself_moves_nothing() {
         Err(CallError::Bank(_))
     ));
 }
+
+/// How each kind of failure reaches a reply (msg_dispatcher.go `redactError`): a contract's
+/// own error passed up unwrapped through an `execute` stays deterministic (keeper.go
+/// `execute` returns its sub-messages' error as is); an instantiate's refusal is
+/// `ErrInstantiateFailed`; an error that went through a failing reply (`Wrap(err,
+/// "reply")`) is redacted to its root's codespace and code; a missing contract is
+/// `ErrNoSuchContractFn` (22); an invalid event `ErrInvalidEvent` (21).
+#[test]
+fn each_failure_reaches_the_reply_as_wasmd_wraps_it() {
+    let mut p = probes();
+    let code = p.code;
+    let (a, b) = (p.a.clone(), p.b.clone());
+    let refusal = |m: &str| ContractResult::<Response>::Err(m.into());
+    let c =
+        p.vm.instantiate(code, "c", &p.user.clone(), &ok(Response::new()), &[])
+            .unwrap()
+            .0;
+    let seen = |p: &mut Probes, msg: CosmosMsg| -> String {
+        p.run(Response::new().add_submessage(SubMsg::reply_on_error(msg, 7)))
+            .unwrap();
+        match p.reply(&a).result {
+            SubMsgResult::Err(e) => e,
+            SubMsgResult::Ok(_) => panic!("no failure"),
+        }
+    };
+    // a -> b -> c, c refuses, b asked no reply: c's error, unwrapped.
+    let b_calls_c = ok(Response::new().add_message(exec(&c, &refusal("deep"), vec![])));
+    assert_eq!(
+        seen(&mut p, exec(&b, &b_calls_c, vec![])),
+        "deep: execute wasm contract failed"
+    );
+    // An instantiate that refuses.
+    let child = WasmMsg::Instantiate {
+        admin: None,
+        code_id: code,
+        msg: to_json_binary(&refusal("no child")).unwrap(),
+        funds: vec![],
+        label: "child".into(),
+    };
+    assert_eq!(
+        seen(&mut p, child.into()),
+        "no child: instantiate wasm contract failed"
+    );
+    // b's own reply refuses: wrapped, redacted.
+    let b_replies = ok(Response::new().add_submessage(SubMsg::reply_always(
+        exec(&c, &ok(Response::new()), vec![]),
+        1,
+    )));
+    p.vm.set_raw(
+        &b,
+        b"reply_response",
+        Some(&to_json_vec(&refusal("reply refuses")).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(
+        seen(&mut p, exec(&b, &b_replies, vec![])),
+        "codespace: wasm, code: 5"
+    );
+    // No contract there; an invalid event.
+    let nobody = p.vm.addr("nobody");
+    assert_eq!(
+        seen(&mut p, exec(&nobody, &ok(Response::new()), vec![])),
+        "codespace: wasm, code: 22"
+    );
+    let reserved: ContractResult<Response> = from_json(
+        serde_json::json!({"ok": {"messages": [], "events": [], "data": null,
+            "attributes": [{"key": "_x", "value": "1"}]}})
+        .to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        seen(&mut p, exec(&c, &reserved, vec![])),
+        "codespace: wasm, code: 21"
+    );
+}
