@@ -208,21 +208,27 @@ pub fn reply_event_gas(events: &[Event]) -> u64 {
 
 /// The events wasmd emits for a contract's response: a `wasm` event with the response's
 /// attributes and a `wasm-<type>` event per custom event, each starting with
-/// `_contract_address`.
+/// `_contract_address`; types, keys and values trimmed (x/wasm/keeper/events.go).
 pub fn wasm_events<T>(contract: &str, resp: &Response<T>) -> Vec<Event> {
+    let trimmed = |attrs: &[cosmwasm_std::Attribute]| -> Vec<(String, String)> {
+        attrs
+            .iter()
+            .map(|a| (a.key.trim().to_string(), a.value.trim().to_string()))
+            .collect()
+    };
     let mut out = vec![];
     if !resp.attributes.is_empty() {
         out.push(
             Event::new("wasm")
                 .add_attribute("_contract_address", contract)
-                .add_attributes(resp.attributes.clone()),
+                .add_attributes(trimmed(&resp.attributes)),
         );
     }
     for e in &resp.events {
         out.push(
-            Event::new(format!("wasm-{}", e.ty))
+            Event::new(format!("wasm-{}", e.ty.trim()))
                 .add_attribute("_contract_address", contract)
-                .add_attributes(e.attributes.clone()),
+                .add_attributes(trimmed(&e.attributes)),
         );
     }
     out

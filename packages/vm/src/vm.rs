@@ -9,15 +9,15 @@ use cosmwasm_std::{
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
-    call_migrate_raw, call_query_raw, call_reply_raw, from_slice, Backend, BackendApi, Cache,
-    CacheOptions, Instance, InstanceOptions, Size, VmResult,
+    call_migrate_raw, call_query_raw, call_reply_raw, from_slice, Backend, BackendApi,
+    BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Size, VmResult,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::gas::{
-    event_gas, reply_event_gas, wasm_events, CallRecord, Entry, KvStats,
-    DESERIALIZATION_COST_PER_BYTE, INSTANCE_COST, INSTANCE_COST_DISCOUNT,
+    event_gas, reply_event_gas, CallRecord, Entry, KvStats, DESERIALIZATION_COST_PER_BYTE,
+    GAS_MULTIPLIER, INSTANCE_COST, INSTANCE_COST_DISCOUNT,
 };
 use crate::querier::{lock, ContractState, SharedWorld, VmQuerier, WasmHook, World};
 use crate::storage::{CallStorage, Dump};
@@ -47,7 +47,43 @@ const CAPABILITIES: [&str; 10] = [
     "cosmwasm_2_2",
 ];
 
-pub(crate) type VmInstance = Instance<MockApi, CallStorage, VmQuerier>;
+pub(crate) type VmInstance = Instance<WasmdApi, CallStorage, VmQuerier>;
+
+/// The address API: `MockApi`'s addresses (bech32, prefix `cosmwasm`) at wasmd's prices
+/// (x/wasm/keeper/api.go: canonicalize 4, humanize 5, validate 9 SDK gas, or 4 when the
+/// input does not decode, times the multiplier, charged inside the VM). `MockApi` itself
+/// charges humanize 4 and canonicalize 5.
+#[derive(Clone, Copy, Default)]
+pub struct WasmdApi(MockApi);
+
+impl std::ops::Deref for WasmdApi {
+    type Target = MockApi;
+
+    fn deref(&self) -> &MockApi {
+        &self.0
+    }
+}
+
+impl BackendApi for WasmdApi {
+    fn addr_validate(&self, input: &str) -> BackendResult<()> {
+        let decodes = self.0.addr_canonicalize(input).0.is_ok();
+        let cost = if decodes { 9 } else { 4 };
+        (
+            self.0.addr_validate(input).0,
+            GasInfo::with_cost(cost * GAS_MULTIPLIER),
+        )
+    }
+
+    fn addr_canonicalize(&self, human: &str) -> BackendResult<Vec<u8>> {
+        let canonical = self.0.addr_canonicalize(human).0;
+        (canonical, GasInfo::with_cost(4 * GAS_MULTIPLIER))
+    }
+
+    fn addr_humanize(&self, canonical: &[u8]) -> BackendResult<String> {
+        let human = self.0.addr_humanize(canonical).0;
+        (human, GasInfo::with_cost(5 * GAS_MULTIPLIER))
+    }
+}
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,8 +212,8 @@ fn setup_err(e: impl std::fmt::Display) -> CallError {
 
 /// The compiled-code cache and the API, shared by every call and nested query of a [`Vm`].
 pub(crate) struct Engine {
-    cache: Cache<MockApi, CallStorage, VmQuerier>,
-    api: MockApi,
+    cache: Cache<WasmdApi, CallStorage, VmQuerier>,
+    api: WasmdApi,
     // Holds the cache's directory for as long as the cache lives.
     _dir: tempfile::TempDir,
 }
@@ -200,6 +236,8 @@ pub struct Vm {
     pub(crate) replies: usize,
     /// Contracts instantiated by a `WasmMsg::Instantiate` so far (for their addresses).
     pub(crate) instances: u64,
+    /// How a reply would see the error being returned (see `crate::router`).
+    pub(crate) failure: Option<crate::router::Failure>,
 }
 
 impl Vm {
@@ -224,7 +262,7 @@ impl Vm {
         Ok(Vm {
             engine: Arc::new(Engine {
                 cache,
-                api: MockApi::default(),
+                api: WasmdApi::default(),
                 _dir: dir,
             }),
             codes: vec![],
@@ -239,6 +277,7 @@ impl Vm {
             events: vec![],
             replies: 0,
             instances: 0,
+            failure: None,
         })
     }
 
@@ -249,7 +288,7 @@ impl Vm {
     }
 
     /// The API the contracts run with.
-    pub fn api(&self) -> &MockApi {
+    pub fn api(&self) -> &WasmdApi {
         &self.engine.api
     }
 
@@ -477,7 +516,7 @@ impl Vm {
             )?;
             vm.events
                 .push(Event::new("migrate").add_attribute("_contract_address", contract));
-            vm.events.extend(wasm_events(contract.as_str(), &resp));
+            vm.emit(contract, &resp)?;
             let data = vm.dispatch(contract, &resp, 0)?;
             Ok((resp, data))
         })
