@@ -898,3 +898,35 @@ fn each_failure_reaches_the_reply_as_wasmd_wraps_it() {
         "codespace: wasm, code: 21"
     );
 }
+
+/// A smart query's refusal reaches the querying contract as wasmd hands it: keeper.go
+/// `QuerySmart` returns `MarkErrorDeterministic(errorsmod.Wrap(ErrQueryFailed, err))`
+/// (wasmd#1904), `QueryHandler.Query` keeps a deterministic error, and wasmvm's
+/// `ToQuerierResult` turns it into `ContractResult::Err("<error>: query wasm contract
+/// failed")`. The router hands the bare error.
+#[test]
+fn a_smart_query_refusal_reaches_the_caller_as_wasmd_wraps_it() {
+    let mut p = probes();
+    let b = p.b.clone();
+    p.vm.set_raw(
+        &b,
+        b"query_answer",
+        Some(&to_json_vec(&ContractResult::<Binary>::Err("no answer".into())).unwrap()),
+    )
+    .unwrap();
+    let smart = QueryRequest::<Empty>::Wasm(WasmQuery::Smart {
+        contract_addr: b.to_string(),
+        msg: Binary::from(b"{}".to_vec()),
+    });
+    let (a, user) = (p.a.clone(), p.user.clone());
+    p.vm.execute(&a, &user, &serde_json::json!({ "?": smart }), &[])
+        .unwrap();
+    let answer: SystemResult<ContractResult<Binary>> =
+        from_json(p.vm.raw(&p.a, b"answer").unwrap().unwrap()).unwrap();
+    assert_eq!(
+        answer,
+        SystemResult::Ok(ContractResult::Err(
+            "no answer: query wasm contract failed".into()
+        ))
+    );
+}
