@@ -216,7 +216,14 @@ impl VmQuerier {
         }
         match ran {
             Ok(answer) => (SystemResult::Ok(ContractResult::Ok(answer)), vm_gas),
-            Err(crate::CallError::Contract(e)) => (SystemResult::Ok(ContractResult::Err(e)), 0),
+            // keeper.go `QuerySmart`: `MarkErrorDeterministic(errorsmod.Wrap(ErrQueryFailed,
+            // err))`, kept whole by `QueryHandler.Query` (wasmd#1904).
+            Err(crate::CallError::Contract(e)) => (
+                SystemResult::Ok(ContractResult::Err(format!(
+                    "{e}: query wasm contract failed"
+                ))),
+                0,
+            ),
             Err(e) => (
                 SystemResult::Err(SystemError::InvalidRequest {
                     error: e.to_string(),
