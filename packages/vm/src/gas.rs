@@ -4,8 +4,14 @@
 //! smart query a contract makes) is one [`CallRecord`]; a bank transfer the router makes
 //! is one too. A call costs
 //!
-//! - `INSTANCE_COST` (60,000: wasmd's `DefaultInstanceCost`, the contract not pinned);
-//! - its VM gas divided by `GAS_MULTIPLIER` (140,000,000: wasmd's `DefaultGasMultiplier`);
+//! - its setup: `INSTANCE_COST` (60,000: wasmd's `DefaultInstanceCost`, the contract not
+//!   pinned) for the first call into a code in the transaction, `INSTANCE_COST_DISCOUNT`
+//!   (2,000: `DefaultInstanceCostDiscount`) for every later call into the same code
+//!   (wasmd's `checkDiscountEligibility` with the `TxContracts` its ante handler sets) and
+//!   for every reply (`ReplyCosts(true, ...)`), plus, for a reply, the events it is handed;
+//! - its VM gas divided by `GAS_MULTIPLIER` (140,000: wasmd's `DefaultGasMultiplier` since
+//!   v0.51, for CosmWasm 2.x gas), the VM gas including wasmvm's charge for parsing the
+//!   call's JSON result (`DESERIALIZATION_COST_PER_BYTE` per byte);
 //! - the KV store operations it made, at the SDK's `KVGasConfig` (keys carry the 33-byte
 //!   contract-store prefix: 0x03 and the 32-byte contract address); a raw query into
 //!   another contract is one read of that contract's store;
@@ -18,10 +24,19 @@
 
 use cosmwasm_std::{Event, Response};
 
-/// SDK gas for every call into a contract that is not pinned (wasmd `DefaultInstanceCost`).
+/// SDK gas for the first call into a code in a transaction, the code not pinned (wasmd
+/// `DefaultInstanceCost`).
 pub const INSTANCE_COST: u64 = 60_000;
-/// CosmWasm (VM) gas per SDK gas (wasmd `DefaultGasMultiplier`, x/wasm/types/gas_register.go).
-pub const GAS_MULTIPLIER: u64 = 140_000_000;
+/// SDK gas for a later call into a code already run in the transaction, and for every
+/// reply (wasmd `DefaultInstanceCostDiscount`, x/wasm/types/gas_register.go, since v0.51).
+pub const INSTANCE_COST_DISCOUNT: u64 = 2_000;
+/// CosmWasm (VM) gas per SDK gas (wasmd `DefaultGasMultiplier`, x/wasm/types/gas_register.go:
+/// 140,000 since v0.51, when CosmWasm 2.0 divided the VM's gas by 1,000).
+pub const GAS_MULTIPLIER: u64 = 140_000;
+/// VM gas per byte of a call's JSON result (wasmd `costJSONDeserialization`,
+/// x/wasm/keeper/api.go: `DefaultDeserializationCostPerByte` = 1 SDK gas per byte, charged
+/// by wasmvm's `DeserializeResponse` as used inside the VM).
+pub const DESERIALIZATION_COST_PER_BYTE: u64 = GAS_MULTIPLIER;
 /// Cosmos SDK `KVGasConfig`.
 pub const READ_FLAT: u64 = 1_000;
 pub const READ_PER_BYTE: u64 = 3;
@@ -52,6 +67,9 @@ pub struct KvStats {
     pub deletes: u64,
     pub iter_items: u64,
     pub iter_bytes: u64,
+    /// Iterators created on an empty range: one flat seek each (the SDK's gas store seeks
+    /// when it creates an iterator; on a range with items that seek is in `iter_items`).
+    pub empty_seeks: u64,
     /// Raw queries into another contract's store (one read each).
     pub raw_queries: u64,
     pub raw_query_bytes: u64,
@@ -72,6 +90,7 @@ impl KvStats {
             + self.deletes * DELETE_FLAT
             + self.iter_items * ITER_NEXT_FLAT
             + (self.iter_bytes + self.iter_items * prefix) * READ_PER_BYTE
+            + self.empty_seeks * ITER_NEXT_FLAT
             + self.raw_queries * READ_FLAT
             + (self.raw_query_bytes + self.raw_queries * CONTRACT_KEY_PREFIX) * READ_PER_BYTE
     }
@@ -84,6 +103,7 @@ impl KvStats {
         self.deletes += other.deletes;
         self.iter_items += other.iter_items;
         self.iter_bytes += other.iter_bytes;
+        self.empty_seeks += other.empty_seeks;
         self.raw_queries += other.raw_queries;
         self.raw_query_bytes += other.raw_query_bytes;
     }
@@ -124,7 +144,11 @@ pub struct CallRecord {
     pub entry: Entry,
     /// 0 for the transaction's message; one more for each sub-message or query level.
     pub depth: u32,
-    /// VM gas used inside the VM (`GasReport::used_internally`).
+    /// SDK gas of loading the contract: `INSTANCE_COST`, or `INSTANCE_COST_DISCOUNT` (with,
+    /// for a reply, the gas of the events it is handed); 0 for the bank.
+    pub setup: u64,
+    /// VM gas used inside the VM (`GasReport::used_internally`, with the JSON result's
+    /// `DESERIALIZATION_COST_PER_BYTE`, as wasmvm reports it).
     pub vm_gas: u64,
     /// VM gas the storage and the querier reported (`GasReport::used_externally`).
     pub vm_gas_external: u64,
@@ -141,7 +165,7 @@ impl CallRecord {
         match self.entry {
             // The bank's own store: no contract prefix, no instance.
             Entry::Bank => self.kv.gas_with_prefix(0),
-            _ => INSTANCE_COST + self.vm_gas / GAS_MULTIPLIER + self.kv.gas() + self.event_gas,
+            _ => self.setup + self.vm_gas / GAS_MULTIPLIER + self.kv.gas() + self.event_gas,
         }
     }
 }
@@ -171,23 +195,40 @@ pub fn event_gas<T>(resp: &Response<T>) -> u64 {
     gas
 }
 
+/// What wasmd's `ReplyCosts` adds for the events handed to a reply: each event's type bytes,
+/// and the attributes of all of them at `EventCosts` (one free tier for all).
+pub fn reply_event_gas(events: &[Event]) -> u64 {
+    let types: u64 = events.iter().map(|e| e.ty.len() as u64).sum();
+    let attributes: Vec<cosmwasm_std::Attribute> = events
+        .iter()
+        .flat_map(|e| e.attributes.iter().cloned())
+        .collect();
+    types * EVENT_DATA_PER_BYTE + event_gas(&Response::<()>::new().add_attributes(attributes))
+}
+
 /// The events wasmd emits for a contract's response: a `wasm` event with the response's
 /// attributes and a `wasm-<type>` event per custom event, each starting with
-/// `_contract_address`.
+/// `_contract_address`; types, keys and values trimmed (x/wasm/keeper/events.go).
 pub fn wasm_events<T>(contract: &str, resp: &Response<T>) -> Vec<Event> {
+    let trimmed = |attrs: &[cosmwasm_std::Attribute]| -> Vec<(String, String)> {
+        attrs
+            .iter()
+            .map(|a| (a.key.trim().to_string(), a.value.trim().to_string()))
+            .collect()
+    };
     let mut out = vec![];
     if !resp.attributes.is_empty() {
         out.push(
             Event::new("wasm")
                 .add_attribute("_contract_address", contract)
-                .add_attributes(resp.attributes.clone()),
+                .add_attributes(trimmed(&resp.attributes)),
         );
     }
     for e in &resp.events {
         out.push(
-            Event::new(format!("wasm-{}", e.ty))
+            Event::new(format!("wasm-{}", e.ty.trim()))
                 .add_attribute("_contract_address", contract)
-                .add_attributes(e.attributes.clone()),
+                .add_attributes(trimmed(&e.attributes)),
         );
     }
     out
@@ -207,12 +248,13 @@ mod tests {
             deletes: 1,
             iter_items: 3,
             iter_bytes: 30,
+            empty_seeks: 2,
             raw_queries: 1,
             raw_query_bytes: 20,
         };
         let reads = 2 * 1_000 + (50 + 2 * 33) * 3;
         let writes = 2_000 + (40 + 33) * 30;
-        let iter = 3 * 30 + (30 + 3 * 33) * 3;
+        let iter = 3 * 30 + (30 + 3 * 33) * 3 + 2 * 30;
         let raw = 1_000 + (20 + 33) * 3;
         assert_eq!(kv.gas(), reads + writes + 1_000 + iter + raw);
     }
@@ -223,6 +265,7 @@ mod tests {
             contract: "c".into(),
             entry: Entry::Execute,
             depth: 0,
+            setup: INSTANCE_COST,
             vm_gas: 3 * GAS_MULTIPLIER - 1,
             vm_gas_external: 0,
             kv: KvStats {
@@ -233,8 +276,12 @@ mod tests {
             ok: true,
         };
         assert_eq!(call.sdk_gas(), 60_000 + 2 + (1_000 + 33 * 3) + 7);
+        // A later call into the same code, or a reply: the discount.
+        call.setup = INSTANCE_COST_DISCOUNT;
+        assert_eq!(call.sdk_gas(), 2_000 + 2 + (1_000 + 33 * 3) + 7);
         // A bank transfer: no instance, no contract prefix.
         call.entry = Entry::Bank;
+        call.setup = 0;
         call.kv = KvStats::bank_transfer("ueur", "100");
         assert_eq!(call.sdk_gas(), 2 * (1_000 + 29 * 3) + 2 * (2_000 + 29 * 30));
     }
@@ -248,6 +295,15 @@ mod tests {
             .add_event(Event::new("paid").add_attribute("x", "y"));
         // 151 bytes: 51 past the free tier, then the custom event (all its bytes charged).
         assert_eq!(event_gas(&big), 51 + 10 + 20 + 4 + 2 + 10);
+        // Handed to a reply: type bytes, then all attributes under one free tier.
+        let handed = [
+            Event::new("execute").add_attribute("_contract_address", "c1"),
+            Event::new("wasm").add_attribute("k", "v".repeat(150)),
+        ];
+        assert_eq!(
+            reply_event_gas(&handed),
+            7 + 4 + (17 + 2 + 1 + 150 - 100) + 2 * 10
+        );
         let events = wasm_events("c1", &big);
         assert_eq!(events[0].ty, "wasm");
         assert_eq!(events[1].ty, "wasm-paid");

@@ -3,8 +3,8 @@
 //! - The [`WasmHook`] set with [`crate::Vm::set_wasm_hook`] sees every wasm query first
 //!   and may answer it (canned answers, contracts that are not on this VM).
 //! - Otherwise a query into a contract of the same [`crate::Vm`] is answered as wasmd does:
-//!   `WasmQuery::Raw` reads the contract's committed storage (an absent key answers an
-//!   empty binary); `WasmQuery::Smart` runs the contract's `query` entry point on the VM,
+//!   `WasmQuery::Raw` reads the contract's committed storage (an absent key, or an address
+//!   with no contract, answers an empty binary, as wasmd's `QueryRaw` does); `WasmQuery::Smart` runs the contract's `query` entry point on the VM,
 //!   on its committed storage, with the caller's block (at most `MAX_QUERY_DEPTH` deep).
 //! - Any other wasm query fails with `SystemError::UnsupportedRequest` or `NoSuchContract`.
 //! - Bank queries answer the VM's bank ([`crate::Vm::set_balances`]; coins attached to a
@@ -17,7 +17,7 @@
 //! query (and a bank query) counts as one read in the caller's [`KvStats`], and a smart
 //! query is a call of its own ([`CallRecord`] with `Entry::Query`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::gas::{CallRecord, Entry, KvStats};
@@ -26,10 +26,10 @@ use cosmwasm_std::{
     from_json, to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractResult, Empty,
     Querier as _, QuerierResult, QueryRequest, SystemError, SystemResult, WasmQuery,
 };
-use cosmwasm_vm::{call_query, BackendError, BackendResult, GasInfo, Querier};
+use cosmwasm_vm::{call_query_raw, BackendError, BackendResult, GasInfo, Querier};
 
 use crate::storage::Dump;
-use crate::vm::{run_call, Engine};
+use crate::vm::{run_call, Engine, Setup};
 
 /// Answers a wasm query, or declines with `None` (the VM then answers what it can).
 pub type WasmHook = Arc<dyn Fn(&WasmQuery) -> Option<QuerierResult> + Send + Sync>;
@@ -54,6 +54,10 @@ pub(crate) struct World {
     pub contracts: BTreeMap<Addr, ContractState>,
     pub balances: BTreeMap<String, Vec<Coin>>,
     pub hook: Option<WasmHook>,
+    /// The codes run so far in the current transaction (wasmd's `TxContracts`: a later call
+    /// into one of them pays the discounted setup); `None` outside a transaction. Not rolled
+    /// back with a failed sub-message, as wasmd's is not.
+    pub tx_codes: Option<HashSet<Checksum>>,
 }
 
 pub(crate) type SharedWorld = Arc<Mutex<World>>;
@@ -149,17 +153,14 @@ impl VmQuerier {
         match wasm {
             WasmQuery::Raw { contract_addr, key } => {
                 let world = lock(&self.world);
-                let answer = match world.contracts.get(&Addr::unchecked(contract_addr)) {
-                    Some(c) => {
-                        let value = c.data.get(key.as_slice()).cloned().unwrap_or_default();
-                        self.count_read(key.len() + value.len());
-                        SystemResult::Ok(ContractResult::Ok(Binary::from(value)))
-                    }
-                    None => SystemResult::Err(SystemError::NoSuchContract {
-                        addr: contract_addr.clone(),
-                    }),
-                };
-                (answer, 0)
+                // wasmd reads the prefixed store whether a contract lives there or not.
+                let value = world
+                    .contracts
+                    .get(&Addr::unchecked(contract_addr))
+                    .and_then(|c| c.data.get(key.as_slice()).cloned())
+                    .unwrap_or_default();
+                self.count_read(key.len() + value.len());
+                (SystemResult::Ok(ContractResult::Ok(Binary::from(value))), 0)
             }
             WasmQuery::Smart { contract_addr, msg } => self.smart(contract_addr, msg),
             other => (
@@ -193,8 +194,9 @@ impl VmQuerier {
             (self.depth + 1, self.call_depth + 1),
             &contract,
             None,
+            Setup::Load,
             false,
-            |instance, env| call_query(instance, env, msg.as_slice()),
+            |instance, env| call_query_raw(instance, env, msg.as_slice()),
         );
         let vm_gas = metered.as_ref().map_or(0, |m| m.vm_gas);
         if let Some(m) = metered {
@@ -203,6 +205,7 @@ impl VmQuerier {
                 contract: contract_addr.to_string(),
                 entry: Entry::Query,
                 depth: self.call_depth + 1,
+                setup: m.setup,
                 vm_gas: m.vm_gas,
                 vm_gas_external: m.vm_gas_external,
                 kv: m.kv,
@@ -213,7 +216,14 @@ impl VmQuerier {
         }
         match ran {
             Ok(answer) => (SystemResult::Ok(ContractResult::Ok(answer)), vm_gas),
-            Err(crate::CallError::Contract(e)) => (SystemResult::Ok(ContractResult::Err(e)), 0),
+            // keeper.go `QuerySmart`: `MarkErrorDeterministic(errorsmod.Wrap(ErrQueryFailed,
+            // err))`, kept whole by `QueryHandler.Query` (wasmd#1904).
+            Err(crate::CallError::Contract(e)) => (
+                SystemResult::Ok(ContractResult::Err(format!(
+                    "{e}: query wasm contract failed"
+                ))),
+                0,
+            ),
             Err(e) => (
                 SystemResult::Err(SystemError::InvalidRequest {
                     error: e.to_string(),

@@ -6,11 +6,18 @@
 //!   and `BankMsg::Burn`. Each one's own messages run in turn, depth first.
 //! - A sub-message that fails is rolled back whole (storage of every contract, bank
 //!   balances, its events). With `reply_on_error` or `reply_always` the sender's `reply`
-//!   gets the error, redacted as wasmd redacts it (`codespace: wasm, code: 5` and the
-//!   like); otherwise the failure fails the transaction. A succeeded sub-message with
-//!   `reply_on_success` or `reply_always` gets its events, data and `msg_responses`.
+//!   gets the error as wasmd hands it (a contract's own refusal unredacted, as
+//!   "<error>: execute wasm contract failed"; anything else as `codespace: sdk, code: 5`
+//!   and the like); otherwise the failure fails the transaction. A succeeded sub-message with
+//!   `reply_on_success` or `reply_always` gets its events (none for a bank message; a
+//!   wasm message's with their attributes sorted by key), data (`None` when empty) and
+//!   `msg_responses` (none for a burn), and `gas_used` 0, as wasmd hands them.
 //! - A reply that fails fails the sub-message's parent. A reply's data replaces the
 //!   parent's data.
+//! - A message's coins are converted as wasmd converts them (zero amounts dropped, a
+//!   denom's amounts merged, sorted); a bank send or burn of nothing fails. A response
+//!   with an empty or `_`-prefixed attribute key, or a custom event type of 2 characters
+//!   or fewer, fails its call, as wasmd refuses it.
 //! - The whole transaction is atomic: when it fails nothing changes, not a byte of any
 //!   contract's storage nor a coin. Gas is not refunded by a rollback: every call made is
 //!   in [`Executed::calls`] (and in [`Vm::last_calls`] when the transaction failed).
@@ -20,23 +27,40 @@
 //! `ClearAdmin`, `Instantiate2`. A sub-message's `gas_limit` is not enforced (every call
 //! has the VM's gas limit). None of the Farthing contracts sends those.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use cosmwasm_std::{
-    Addr, BankMsg, Binary, Coin, CosmosMsg, Empty, Event, MsgResponse, Reply, ReplyOn, Response,
-    SubMsgResponse, SubMsgResult, WasmMsg,
+    to_json_vec, Addr, BankMsg, Binary, Coin, CosmosMsg, Empty, Event, MsgResponse, Reply, ReplyOn,
+    Response, SubMsgResponse, SubMsgResult, Uint128, WasmMsg,
 };
-use cosmwasm_vm::{call_execute, call_instantiate, call_reply};
+use cosmwasm_vm::{call_execute_raw, call_instantiate_raw, call_reply_raw};
 
-use crate::gas::{wasm_events, CallRecord, Entry, KvStats};
+use crate::gas::{reply_event_gas, wasm_events, CallRecord, Entry, KvStats};
+
+/// How wasmd hands an error to a reply (`redactError`, x/wasm/keeper/msg_dispatcher.go):
+/// a `DeterministicError` at the top of the error chain (a contract's own error, since
+/// v0.51) as its text, anything else as the codespace and code of its root.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    codespace: &'static str,
+    code: u32,
+    /// The text a reply sees, while the error is still deterministic at the top.
+    text: Option<String>,
+}
 use crate::querier::{lock, ContractState};
 use crate::storage::Dump;
-use crate::vm::{info, move_coins, CallError, CallResult, Executed, Vm};
+use crate::vm::{info, move_coins, CallError, CallResult, Executed, Setup, Vm};
 
 /// How deep sub-messages may nest (a contract that calls itself forever fails here).
 pub const MAX_CALL_DEPTH: u32 = 64;
 
-type Snapshot = (BTreeMap<Addr, ContractState>, BTreeMap<String, Vec<Coin>>);
+/// The state a rollback restores: every contract, the bank, and the instance counter (on a
+/// chain a sequence in the store).
+type Snapshot = (
+    BTreeMap<Addr, ContractState>,
+    BTreeMap<String, Vec<Coin>>,
+    u64,
+);
 
 /// What a call and its messages hand back: the response of the call, and the data its
 /// caller sees (the call's, or the last a reply set).
@@ -45,13 +69,18 @@ type Outcome = CallResult<(Response<Empty>, Option<Binary>)>;
 impl Vm {
     fn snapshot(&self) -> Snapshot {
         let world = lock(&self.world);
-        (world.contracts.clone(), world.balances.clone())
+        (
+            world.contracts.clone(),
+            world.balances.clone(),
+            self.instances,
+        )
     }
 
-    fn restore(&self, snapshot: Snapshot) {
+    fn restore(&mut self, snapshot: Snapshot) {
         let mut world = lock(&self.world);
         world.contracts = snapshot.0;
         world.balances = snapshot.1;
+        self.instances = snapshot.2;
     }
 
     /// Runs `f` as one transaction: all of it, or (on error) nothing.
@@ -63,7 +92,10 @@ impl Vm {
         self.events.clear();
         self.replies = 0;
         let snapshot = self.snapshot();
-        match f(self) {
+        lock(&self.world).tx_codes = Some(HashSet::new());
+        let ran = f(self);
+        lock(&self.world).tx_codes = None;
+        match ran {
             Ok((response, data)) => {
                 let top = self
                     .trace
@@ -96,16 +128,23 @@ impl Vm {
         funds: &[Coin],
         depth: u32,
     ) -> Outcome {
-        check_depth(depth)?;
+        self.check_depth(depth)?;
         self.contract_exists(contract)?;
         self.transfer(sender, contract, funds, depth)?;
-        let info = info(sender, funds);
-        let resp = self.call(contract, Entry::Execute, depth, None, |i, env| {
-            call_execute::<_, _, _, Empty>(i, env, &info, msg)
-        })?;
+        let info = json(&info(sender, funds))?;
+        let called = self.call(
+            contract,
+            Entry::Execute,
+            depth,
+            None,
+            Setup::Load,
+            |i, env| call_execute_raw(i, env, &info, msg),
+        );
+        let resp = called.map_err(|e| self.called(e, "execute", 5))?;
         self.events
             .push(Event::new("execute").add_attribute("_contract_address", contract));
-        self.events.extend(wasm_events(contract.as_str(), &resp));
+        self.emit(contract, &resp)?;
+        // A sub-message's error comes back unwrapped (keeper.go `execute`).
         let data = self.dispatch(contract, &resp, depth)?;
         Ok((resp, data))
     }
@@ -121,8 +160,10 @@ impl Vm {
         funds: &[Coin],
         depth: u32,
     ) -> Outcome {
-        check_depth(depth)?;
-        let checksum = self.checksum(code_id)?;
+        self.check_depth(depth)?;
+        let checksum = self
+            .checksum(code_id)
+            .map_err(|e| self.failed(e, "wasm", 28))?; // ErrNoSuchCodeFn
         {
             let mut world = lock(&self.world);
             if world.contracts.contains_key(address) {
@@ -140,17 +181,26 @@ impl Vm {
             );
         }
         self.transfer(sender, address, funds, depth)?;
-        let info = info(sender, funds);
-        let resp = self.call(address, Entry::Instantiate, depth, None, |i, env| {
-            call_instantiate::<_, _, _, Empty>(i, env, &info, msg)
-        })?;
+        let info = json(&info(sender, funds))?;
+        let called = self.call(
+            address,
+            Entry::Instantiate,
+            depth,
+            None,
+            Setup::Load,
+            |i, env| call_instantiate_raw(i, env, &info, msg),
+        );
+        let resp = called.map_err(|e| self.called(e, "instantiate", 4))?;
         self.events.push(
             Event::new("instantiate")
                 .add_attribute("_contract_address", address)
                 .add_attribute("code_id", code_id.to_string()),
         );
-        self.events.extend(wasm_events(address.as_str(), &resp));
-        let data = self.dispatch(address, &resp, depth)?;
+        self.emit(address, &resp)?;
+        // keeper.go `instantiate`: `errorsmod.Wrap(err, "dispatch")`.
+        let data = self
+            .dispatch(address, &resp, depth)
+            .map_err(|e| self.wrapped(e))?;
         Ok((resp, data))
     }
 
@@ -165,14 +215,14 @@ impl Vm {
         let mut data = resp.data.clone();
         for sub in &resp.messages {
             let snapshot = self.snapshot();
-            let (events_before, calls_before) = (self.events.len(), self.trace.len());
+            let events_before = self.events.len();
             let ran = self.dispatch_msg(contract, &sub.msg, depth + 1);
             let result = match ran {
                 Ok((sub_data, msg_responses)) => match sub.reply_on {
                     ReplyOn::Success | ReplyOn::Always => {
                         #[allow(deprecated)] // `data` is still filled, as wasmd does
                         let response = SubMsgResponse {
-                            events: self.events[events_before..].to_vec(),
+                            events: handed_events(&sub.msg, &self.events[events_before..]),
                             data: sub_data,
                             msg_responses,
                         };
@@ -184,28 +234,37 @@ impl Vm {
                     self.restore(snapshot);
                     self.events.truncate(events_before);
                     match sub.reply_on {
-                        ReplyOn::Error | ReplyOn::Always => SubMsgResult::Err(redact(&e)),
+                        ReplyOn::Error | ReplyOn::Always => SubMsgResult::Err(self.redact(&e)),
                         ReplyOn::Success | ReplyOn::Never => return Err(e),
                     }
                 }
             };
-            let reply = Reply {
+            let setup = Setup::Reply(match &result {
+                SubMsgResult::Ok(r) => reply_event_gas(&r.events),
+                SubMsgResult::Err(_) => 0,
+            });
+            let reply = json(&Reply {
                 id: sub.id,
                 payload: sub.payload.clone(),
-                gas_used: self.trace[calls_before..]
-                    .iter()
-                    .map(CallRecord::sdk_gas)
-                    .sum(),
+                gas_used: 0, // wasmd (v0.51 to v0.61) never fills it
                 result,
-            };
+            })?;
             self.replies += 1;
-            let replied = self.call(contract, Entry::Reply, depth, None, |i, env| {
-                call_reply::<_, _, _, Empty>(i, env, &reply)
+            // A failing reply fails this dispatch wrapped (`errorsmod.Wrap(err, "reply")`),
+            // its own dispatch wrapped twice (keeper.go `reply`: "dispatch").
+            let called = self.call(contract, Entry::Reply, depth, None, setup, |i, env| {
+                call_reply_raw(i, env, &reply)
+            });
+            let replied = called.map_err(|e| {
+                let e = self.called(e, "execute", 5);
+                self.wrapped(e)
             })?;
             self.events
                 .push(Event::new("reply").add_attribute("_contract_address", contract));
-            self.events.extend(wasm_events(contract.as_str(), &replied));
-            let reply_data = self.dispatch(contract, &replied, depth)?;
+            self.emit(contract, &replied).map_err(|e| self.wrapped(e))?;
+            let reply_data = self
+                .dispatch(contract, &replied, depth)
+                .map_err(|e| self.wrapped(e))?;
             if reply_data.is_some() {
                 data = reply_data;
             }
@@ -220,33 +279,51 @@ impl Vm {
         msg: &CosmosMsg<Empty>,
         depth: u32,
     ) -> CallResult<(Option<Binary>, Vec<MsgResponse>)> {
+        self.failure = None;
         match msg {
             CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => {
-                let to = self.valid_addr(to_address)?;
-                self.transfer(sender, &to, amount, depth)?;
+                // The bank's `MsgSend` server: ErrInvalidAddress, ErrInvalidCoins.
+                let to = self
+                    .valid_addr(to_address)
+                    .map_err(|e| self.failed(e, "sdk", 7))?;
+                let amount = normalized(amount);
+                if amount.is_empty() {
+                    let e = CallError::Bank("invalid coins: nothing to send".into());
+                    return Err(self.failed(e, "sdk", 10));
+                }
+                self.transfer(sender, &to, &amount, depth)?;
                 Ok((
                     None,
                     vec![msg_response("/cosmos.bank.v1beta1.MsgSendResponse", vec![])],
                 ))
             }
             CosmosMsg::Bank(BankMsg::Burn { amount }) => {
-                self.burn(sender, amount, depth)?;
-                Ok((
-                    None,
-                    vec![msg_response("/cosmos.bank.v1beta1.MsgBurnResponse", vec![])],
-                ))
+                let amount = normalized(amount);
+                if amount.is_empty() {
+                    // `NewBurnCoinMessageHandler`: `types.ErrEmpty.Wrap("amount")`.
+                    let e = CallError::Bank("nothing to burn: empty amount".into());
+                    return Err(self.failed(e, "wasm", 12));
+                }
+                self.burn(sender, &amount, depth)?;
+                // wasmd's `NewBurnCoinMessageHandler` answers no data and no responses.
+                Ok((None, vec![]))
             }
             CosmosMsg::Wasm(WasmMsg::Execute {
                 contract_addr,
                 msg,
                 funds,
             }) => {
-                let target = self.valid_addr(contract_addr)?;
-                let (_, data) = self.execute_msg(&target, sender, msg, funds, depth)?;
-                // MsgExecuteContractResponse { bytes data = 1 }
+                // MsgExecuteContract.ValidateBasic: a bech32 error, wrapped (undefined, 1).
+                let target = self
+                    .valid_addr(contract_addr)
+                    .map_err(|e| self.failed(e, "undefined", 1))?;
+                let funds = normalized(funds);
+                let (_, data) = self.execute_msg(&target, sender, msg, &funds, depth)?;
+                // MsgExecuteContractResponse { bytes data = 1 }; empty, it reaches the
+                // reply as `None` (wasmvm's `SubMsgResponse.Data` is `omitempty`).
                 let value = proto_bytes(1, data.as_ref().map_or(&[][..], |d| d.as_slice()));
                 Ok((
-                    Some(Binary::from(value.clone())),
+                    (!value.is_empty()).then(|| Binary::from(value.clone())),
                     vec![msg_response(
                         "/cosmwasm.wasm.v1.MsgExecuteContractResponse",
                         value,
@@ -262,8 +339,9 @@ impl Vm {
             }) => {
                 self.instances += 1;
                 let address = self.addr(&format!("instance-{}-{label}", self.instances));
+                let funds = normalized(funds);
                 let (_, data) =
-                    self.instantiate_msg(*code_id, &address, sender, msg, funds, depth)?;
+                    self.instantiate_msg(*code_id, &address, sender, msg, &funds, depth)?;
                 // MsgInstantiateContractResponse { string address = 1; bytes data = 2 }
                 let mut value = proto_bytes(1, address.as_bytes());
                 value.extend(proto_bytes(
@@ -297,7 +375,7 @@ impl Vm {
         }
         let moved = move_coins(&mut lock(&self.world), from, to, coins);
         self.record_bank(from, coins, depth, moved.is_ok());
-        moved.map_err(CallError::Bank)?;
+        moved.map_err(|e| self.failed(CallError::Bank(e), "sdk", 5))?;
         self.events.push(
             Event::new("transfer")
                 .add_attribute("recipient", to)
@@ -311,7 +389,7 @@ impl Vm {
         let sink = Addr::unchecked("burned");
         let moved = move_coins(&mut lock(&self.world), from, &sink, coins);
         self.record_bank(from, coins, depth, moved.is_ok());
-        moved.map_err(CallError::Bank)?;
+        moved.map_err(|e| self.failed(CallError::Bank(e), "sdk", 5))?;
         lock(&self.world).balances.remove(sink.as_str());
         self.events.push(
             Event::new("burn")
@@ -330,6 +408,7 @@ impl Vm {
             contract: from.to_string(),
             entry: Entry::Bank,
             depth,
+            setup: 0,
             vm_gas: 0,
             vm_gas_external: 0,
             kv,
@@ -338,12 +417,87 @@ impl Vm {
         });
     }
 
-    fn contract_exists(&self, contract: &Addr) -> CallResult<()> {
+    fn contract_exists(&mut self, contract: &Addr) -> CallResult<()> {
         if lock(&self.world).contracts.contains_key(contract) {
             Ok(())
         } else {
-            Err(CallError::Setup(format!("no contract at {contract}")))
+            let e = CallError::Setup(format!("no contract at {contract}"));
+            Err(self.failed(e, "wasm", 22)) // ErrNoSuchContractFn
         }
+    }
+
+    fn check_depth(&mut self, depth: u32) -> CallResult<()> {
+        check_depth(depth).map_err(|e| self.failed(e, "wasm", 30)) // ErrExceedMaxCallDepth
+    }
+
+    /// Records how a reply would see `e` (not deterministic: its codespace and code).
+    fn failed(&mut self, e: CallError, codespace: &'static str, code: u32) -> CallError {
+        self.failure = Some(Failure {
+            codespace,
+            code,
+            text: None,
+        });
+        e
+    }
+
+    /// The error of a contract call as wasmd wraps it (keeper.go): the contract's own error
+    /// `MarkErrorDeterministic(errorsmod.Wrap(ErrExecuteFailed or ErrInstantiateFailed,
+    /// res.Err))`, so "<error>: <what> wasm contract failed"; the VM's `ErrVMError` (29).
+    fn called(&mut self, e: CallError, what: &str, code: u32) -> CallError {
+        match &e {
+            CallError::Contract(m) => {
+                self.failure = Some(Failure {
+                    codespace: "wasm",
+                    code,
+                    text: Some(format!("{m}: {what} wasm contract failed")),
+                });
+                e
+            }
+            CallError::Vm(_) => self.failed(e, "wasm", 29),
+            CallError::Bank(_) | CallError::Setup(_) => e,
+        }
+    }
+
+    /// `errorsmod.Wrap(err, ...)`: the error is no longer deterministic at the top.
+    fn wrapped(&mut self, e: CallError) -> CallError {
+        if let Some(f) = &mut self.failure {
+            f.text = None;
+        }
+        e
+    }
+
+    /// What the sender's reply sees of the failed sub-message's error `e`.
+    fn redact(&mut self, e: &CallError) -> String {
+        match self.failure.take() {
+            Some(Failure {
+                text: Some(text), ..
+            }) => text,
+            Some(f) => format!("codespace: {}, code: {}", f.codespace, f.code),
+            None => redact(e),
+        }
+    }
+
+    /// Emits the events of `contract`'s response, as wasmd checks and emits them
+    /// (x/wasm/keeper/events.go): an empty or `_`-prefixed attribute key, or a custom event
+    /// type of 2 characters or fewer, fails the call (`ErrInvalidEvent`, 21).
+    pub(crate) fn emit(&mut self, contract: &Addr, resp: &Response) -> CallResult<()> {
+        let attributes = resp
+            .attributes
+            .iter()
+            .chain(resp.events.iter().flat_map(|e| e.attributes.iter()));
+        for a in attributes {
+            let key = a.key.trim();
+            if key.is_empty() || key.starts_with('_') {
+                let e = CallError::Vm(format!("invalid event: attribute key '{key}'"));
+                return Err(self.failed(e, "wasm", 21));
+            }
+        }
+        if let Some(e) = resp.events.iter().find(|e| e.ty.trim().len() <= 2) {
+            let e = CallError::Vm(format!("invalid event: event type too short: '{}'", e.ty));
+            return Err(self.failed(e, "wasm", 21));
+        }
+        self.events.extend(wasm_events(contract.as_str(), resp));
+        Ok(())
     }
 
     /// An address as the chain validates a message's: bech32 with this chain's prefix.
@@ -357,6 +511,39 @@ impl Vm {
     }
 }
 
+fn json(value: &impl serde::Serialize) -> CallResult<Vec<u8>> {
+    to_json_vec(value).map_err(|e| CallError::Setup(e.to_string()))
+}
+
+/// The events of a succeeded sub-message as wasmd hands them to the reply
+/// (`DispatchSubmessages`): none for a message that is not a `WasmMsg`, and otherwise each
+/// event's attributes sorted by key (a stable sort).
+fn handed_events(msg: &CosmosMsg<Empty>, events: &[Event]) -> Vec<Event> {
+    if !matches!(msg, CosmosMsg::Wasm(_)) {
+        return vec![];
+    }
+    let mut events = events.to_vec();
+    for e in &mut events {
+        e.attributes.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    events
+}
+
+/// Coins as wasmd converts a message's (`ConvertWasmCoinsToSdkCoins`,
+/// x/wasm/keeper/handler_plugin_encoders.go: `sdk.Coins.Add` merges a denom's amounts and
+/// drops zeros, then sorts by denom).
+fn normalized(coins: &[Coin]) -> Vec<Coin> {
+    let mut sums: BTreeMap<&str, Uint128> = BTreeMap::new();
+    for c in coins {
+        let sum = sums.entry(c.denom.as_str()).or_default();
+        *sum = sum.saturating_add(c.amount);
+    }
+    sums.into_iter()
+        .filter(|(_, amount)| !amount.is_zero())
+        .map(|(denom, amount)| Coin::new(amount, denom))
+        .collect()
+}
+
 fn check_depth(depth: u32) -> CallResult<()> {
     if depth > MAX_CALL_DEPTH {
         return Err(CallError::Setup(format!(
@@ -366,8 +553,8 @@ fn check_depth(depth: u32) -> CallResult<()> {
     Ok(())
 }
 
-/// What a reply sees of a failed sub-message: wasmd keeps only the error's codespace and
-/// code, so that a contract cannot branch on a message that is not deterministic.
+/// What a reply sees of a failed sub-message whose origin was not recorded: the codespace
+/// and code only, so that a contract cannot branch on a message that is not deterministic.
 fn redact(e: &CallError) -> String {
     match e {
         CallError::Contract(_) | CallError::Vm(_) | CallError::Setup(_) => {

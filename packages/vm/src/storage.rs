@@ -3,8 +3,9 @@
 //! Every call works on its own copy of the contract's committed data (`CallStorage`); the
 //! [`crate::Vm`] writes the copy back only when the call succeeds, so a failed message
 //! leaves the storage byte for byte as it was, as on a chain. Iterators live as long as the
-//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`;
-//! every operation is also counted ([`KvStats`]) for the SDK gas a chain would charge.
+//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`
+//! (all of it as used outside the VM, as wasmvm reports the store's gas); every operation
+//! is also counted ([`KvStats`]) for the SDK gas a chain would charge.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -94,6 +95,16 @@ impl Storage for CallStorage {
                 )
             }
         };
+        // The SDK's gas store seeks when it creates the iterator: a flat cost, and the first
+        // item's bytes when there is one (paid again by the `next` that returns it).
+        let stats = self.stats.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match records.first() {
+            Some((k, v)) => {
+                stats.iter_items += 1;
+                stats.iter_bytes += (k.len() + v.len()) as u64;
+            }
+            None => stats.empty_seeks += 1,
+        }
         self.iterators.insert(id, (records, 0));
         (Ok(id), gas)
     }
@@ -112,7 +123,11 @@ impl Storage for CallStorage {
                 let stats = self.stats.get_mut().unwrap_or_else(PoisonError::into_inner);
                 stats.iter_items += 1;
                 stats.iter_bytes += bytes;
-                (Ok(Some(record.clone())), GasInfo::with_cost(bytes))
+                // Reported as used outside the VM, as wasmvm's iterator reports it.
+                (
+                    Ok(Some(record.clone())),
+                    GasInfo::with_externally_used(bytes),
+                )
             }
             None => (
                 Ok(None),
@@ -172,5 +187,30 @@ mod tests {
         assert!(s.next(99).0.is_err());
         assert_eq!(s.get(b"a").0.unwrap(), Some(b"v".to_vec()));
         assert_eq!(s.get(b"c").0.unwrap(), None);
+    }
+
+    /// The SDK's gas store charges a seek when an iterator is created (`gaskv.Store.iterator`
+    /// calls `consumeSeekGas`: `IterNextCostFlat` always, plus `ReadCostPerByte` times the
+    /// first key and value when there is one; cosmossdk.io/store gaskv/store.go), then one
+    /// seek per `Next` on the item it leaves (wasmvm's `cNext` reads the current item, then
+    /// calls `iter.Next()`; wasmvm internal/api/callbacks.go). So the first item is paid
+    /// twice, and an empty range still pays one flat seek.
+    #[test]
+    fn an_iterator_pays_the_seek_of_its_creation() {
+        use crate::gas::{CONTRACT_KEY_PREFIX as P, ITER_NEXT_FLAT, READ_PER_BYTE};
+        let mut s = CallStorage::default();
+        s.set(b"a", b"12").0.unwrap();
+        s.set(b"bb", b"3").0.unwrap();
+        let before = s.stats.lock().unwrap().gas();
+        let id = s.scan(None, None, Order::Ascending).0.unwrap();
+        while s.next(id).0.unwrap().is_some() {}
+        let paid = s.stats.lock().unwrap().gas() - before;
+        let item = |bytes: u64| ITER_NEXT_FLAT + (P + bytes) * READ_PER_BYTE;
+        // creation (seek to "a"), next ("a"), next ("bb"), next (end: nothing)
+        assert_eq!(paid, item(3) + item(3) + item(3));
+        let before = s.stats.lock().unwrap().gas();
+        let id = s.scan(Some(b"x"), None, Order::Ascending).0.unwrap();
+        assert!(s.next(id).0.unwrap().is_none());
+        assert_eq!(s.stats.lock().unwrap().gas() - before, ITER_NEXT_FLAT);
     }
 }

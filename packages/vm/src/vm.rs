@@ -3,18 +3,22 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cosmwasm_std::{
-    to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractInfo, ContractResult, Empty, Env,
-    Event, MessageInfo, QuerierResult, Reply, Response, Timestamp, TransactionInfo, WasmQuery,
+    to_json_vec, Addr, Binary, BlockInfo, Checksum, Coin, ContractInfo, ContractResult, Env, Event,
+    MessageInfo, QuerierResult, Reply, Response, SubMsgResult, Timestamp, TransactionInfo,
+    WasmQuery,
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
-    call_migrate, call_query, call_reply, Backend, BackendApi, Cache, CacheOptions, Instance,
-    InstanceOptions, Size, VmResult,
+    call_migrate_raw, call_query_raw, call_reply_raw, from_slice, Backend, BackendApi,
+    BackendResult, Cache, CacheOptions, GasInfo, Instance, InstanceOptions, Size, VmResult,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::gas::{event_gas, wasm_events, CallRecord, Entry, KvStats};
+use crate::gas::{
+    event_gas, reply_event_gas, CallRecord, Entry, KvStats, DESERIALIZATION_COST_PER_BYTE,
+    GAS_MULTIPLIER, INSTANCE_COST, INSTANCE_COST_DISCOUNT,
+};
 use crate::querier::{lock, ContractState, SharedWorld, VmQuerier, WasmHook, World};
 use crate::storage::{CallStorage, Dump};
 
@@ -22,9 +26,12 @@ use crate::storage::{CallStorage, Dump};
 pub const BLOCK_SECONDS: u64 = 5;
 /// The first block of a new [`Vm`]: height 1 at 2023-11-14T22:13:20Z.
 pub const GENESIS_SECONDS: u64 = 1_700_000_000;
-/// Gas limit of one call, in CosmWasm gas: about wasmd's default block gas (100M SDK gas)
-/// times its `DefaultGasMultiplier` (140,000,000), rounded down.
+/// Gas limit of one call, in CosmWasm gas: far above wasmd's default block gas (100M SDK
+/// gas) times its `DefaultGasMultiplier` (140,000), so that no call here runs out.
 pub const DEFAULT_GAS_LIMIT: u64 = 10_000_000_000_000_000;
+
+/// The longest JSON result a call may return (cosmwasm-vm's `deserialization_limits`).
+const RESULT_LIMIT: usize = 256 * 1024;
 
 /// The capabilities `cosmwasm-check` 2.3.5 checks against (the contracts need `cosmwasm_2_0`).
 const CAPABILITIES: [&str; 10] = [
@@ -40,7 +47,43 @@ const CAPABILITIES: [&str; 10] = [
     "cosmwasm_2_2",
 ];
 
-pub(crate) type VmInstance = Instance<MockApi, CallStorage, VmQuerier>;
+pub(crate) type VmInstance = Instance<WasmdApi, CallStorage, VmQuerier>;
+
+/// The address API: `MockApi`'s addresses (bech32, prefix `cosmwasm`) at wasmd's prices
+/// (x/wasm/keeper/api.go: canonicalize 4, humanize 5, validate 9 SDK gas, or 4 when the
+/// input does not decode, times the multiplier, charged inside the VM). `MockApi` itself
+/// charges humanize 4 and canonicalize 5.
+#[derive(Clone, Copy, Default)]
+pub struct WasmdApi(MockApi);
+
+impl std::ops::Deref for WasmdApi {
+    type Target = MockApi;
+
+    fn deref(&self) -> &MockApi {
+        &self.0
+    }
+}
+
+impl BackendApi for WasmdApi {
+    fn addr_validate(&self, input: &str) -> BackendResult<()> {
+        let decodes = self.0.addr_canonicalize(input).0.is_ok();
+        let cost = if decodes { 9 } else { 4 };
+        (
+            self.0.addr_validate(input).0,
+            GasInfo::with_cost(cost * GAS_MULTIPLIER),
+        )
+    }
+
+    fn addr_canonicalize(&self, human: &str) -> BackendResult<Vec<u8>> {
+        let canonical = self.0.addr_canonicalize(human).0;
+        (canonical, GasInfo::with_cost(4 * GAS_MULTIPLIER))
+    }
+
+    fn addr_humanize(&self, canonical: &[u8]) -> BackendResult<String> {
+        let human = self.0.addr_humanize(canonical).0;
+        (human, GasInfo::with_cost(5 * GAS_MULTIPLIER))
+    }
+}
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +140,7 @@ pub type CallResult<T> = Result<T, CallError>;
 #[derive(Debug, Clone)]
 pub struct Executed {
     /// The response of the transaction's own call (its messages were dispatched).
-    pub response: Response<Empty>,
+    pub response: Response,
     /// The transaction's data: the call's, or the last a reply set.
     pub data: Option<Binary>,
     /// CosmWasm gas used inside the VM by the transaction's own call.
@@ -169,8 +212,8 @@ fn setup_err(e: impl std::fmt::Display) -> CallError {
 
 /// The compiled-code cache and the API, shared by every call and nested query of a [`Vm`].
 pub(crate) struct Engine {
-    cache: Cache<MockApi, CallStorage, VmQuerier>,
-    api: MockApi,
+    cache: Cache<WasmdApi, CallStorage, VmQuerier>,
+    api: WasmdApi,
     // Holds the cache's directory for as long as the cache lives.
     _dir: tempfile::TempDir,
 }
@@ -193,6 +236,8 @@ pub struct Vm {
     pub(crate) replies: usize,
     /// Contracts instantiated by a `WasmMsg::Instantiate` so far (for their addresses).
     pub(crate) instances: u64,
+    /// How a reply would see the error being returned (see `crate::router`).
+    pub(crate) failure: Option<crate::router::Failure>,
 }
 
 impl Vm {
@@ -217,7 +262,7 @@ impl Vm {
         Ok(Vm {
             engine: Arc::new(Engine {
                 cache,
-                api: MockApi::default(),
+                api: WasmdApi::default(),
                 _dir: dir,
             }),
             codes: vec![],
@@ -232,6 +277,7 @@ impl Vm {
             events: vec![],
             replies: 0,
             instances: 0,
+            failure: None,
         })
     }
 
@@ -242,7 +288,7 @@ impl Vm {
     }
 
     /// The API the contracts run with.
-    pub fn api(&self) -> &MockApi {
+    pub fn api(&self) -> &WasmdApi {
         &self.engine.api
     }
 
@@ -434,9 +480,14 @@ impl Vm {
     /// Calls the `reply` entry point directly (as the chain does after a sub-message),
     /// then dispatches the reply's own messages.
     pub fn reply(&mut self, contract: &Addr, reply: &Reply) -> CallResult<Executed> {
+        let msg = to_json_vec(reply).map_err(setup_err)?;
+        let setup = Setup::Reply(match &reply.result {
+            SubMsgResult::Ok(r) => reply_event_gas(&r.events),
+            SubMsgResult::Err(_) => 0,
+        });
         self.transaction(|vm| {
-            let resp = vm.call(contract, Entry::Reply, 0, None, |i, env| {
-                call_reply::<_, _, _, Empty>(i, env, reply)
+            let resp = vm.call(contract, Entry::Reply, 0, None, setup, |i, env| {
+                call_reply_raw(i, env, &msg)
             })?;
             let data = vm.dispatch(contract, &resp, 0)?;
             Ok((resp, data))
@@ -455,12 +506,17 @@ impl Vm {
         let msg = to_json_vec(msg).map_err(setup_err)?;
         let code = (new_code_id, self.checksum(new_code_id)?);
         self.transaction(|vm| {
-            let resp = vm.call(contract, Entry::Migrate, 0, Some(code), |i, env| {
-                call_migrate::<_, _, _, Empty>(i, env, &msg)
-            })?;
+            let resp = vm.call(
+                contract,
+                Entry::Migrate,
+                0,
+                Some(code),
+                Setup::Load,
+                |i, env| call_migrate_raw(i, env, &msg),
+            )?;
             vm.events
                 .push(Event::new("migrate").add_attribute("_contract_address", contract));
-            vm.events.extend(wasm_events(contract.as_str(), &resp));
+            vm.emit(contract, &resp)?;
             let data = vm.dispatch(contract, &resp, 0)?;
             Ok((resp, data))
         })
@@ -488,7 +544,7 @@ impl Vm {
         msg: &impl Serialize,
     ) -> CallResult<(T, u64)> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        let (binary, metered) = run_call(
+        let (binary, metered) = run_call::<Binary>(
             &self.engine,
             &self.world,
             &self.block,
@@ -496,8 +552,9 @@ impl Vm {
             (0, 0),
             contract,
             None,
+            Setup::Load,
             false,
-            |i, env| call_query(i, env, &msg),
+            |i, env| call_query_raw(i, env, &msg),
         );
         let binary = binary?;
         let value = cosmwasm_std::from_json(&binary)
@@ -507,14 +564,16 @@ impl Vm {
 
     /// Runs one entry point of `contract` inside the current transaction, records what it
     /// cost (and what its queries cost) and returns its response.
+    #[allow(clippy::too_many_arguments)] // the whole context of one call
     pub(crate) fn call(
         &mut self,
         contract: &Addr,
         entry: Entry,
         depth: u32,
         code: Option<(u64, Checksum)>,
-        call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<Response<Empty>>>,
-    ) -> CallResult<Response<Empty>> {
+        setup: Setup,
+        call: impl FnOnce(&mut VmInstance, &[u8]) -> VmResult<Vec<u8>>,
+    ) -> CallResult<Response> {
         let (result, metered) = run_call(
             &self.engine,
             &self.world,
@@ -523,6 +582,7 @@ impl Vm {
             (0, depth),
             contract,
             code,
+            setup,
             true,
             call,
         );
@@ -531,6 +591,7 @@ impl Vm {
                 contract: contract.to_string(),
                 entry,
                 depth,
+                setup: m.setup,
                 vm_gas: m.vm_gas,
                 vm_gas_external: m.vm_gas_external,
                 kv: m.kv,
@@ -543,9 +604,20 @@ impl Vm {
     }
 }
 
-/// What one call used: its VM gas, its storage operations (with its raw queries) and the
-/// calls of the smart queries it made.
+/// How a call pays for loading its contract (wasmd's `SetupContractCost` / `ReplyCosts`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Setup {
+    /// A call into a code: `INSTANCE_COST` the first time in the transaction,
+    /// `INSTANCE_COST_DISCOUNT` after (outside a transaction, always the first time).
+    Load,
+    /// A reply: `INSTANCE_COST_DISCOUNT` plus the gas of the events it is handed.
+    Reply(u64),
+}
+
+/// What one call used: its setup, its VM gas, its storage operations (with its raw queries)
+/// and the calls of the smart queries it made.
 pub(crate) struct Metered {
+    pub setup: u64,
     pub vm_gas: u64,
     pub vm_gas_external: u64,
     pub kv: KvStats,
@@ -555,10 +627,11 @@ pub(crate) struct Metered {
 /// Runs one entry point of `contract` on a fresh instance of its code (or of `code`, for a
 /// migration) over a copy of its committed storage; when `commit` is set and the call
 /// succeeded, the copy becomes the contract's storage (and `code` its code). `depth` is
-/// (query depth, call depth in the transaction). What the call used comes back whether it
-/// succeeded or not (`None` when it could not start).
+/// (query depth, call depth in the transaction). `call` gets the `Env` in JSON and returns
+/// the contract's JSON result, which is charged per byte as wasmvm charges it. What the call
+/// used comes back whether it succeeded or not (`None` when it could not start).
 #[allow(clippy::too_many_arguments)] // the whole context of one call
-pub(crate) fn run_call<T>(
+pub(crate) fn run_call<T: DeserializeOwned>(
     engine: &Arc<Engine>,
     world: &SharedWorld,
     block: &BlockInfo,
@@ -566,15 +639,29 @@ pub(crate) fn run_call<T>(
     depth: (u32, u32),
     contract: &Addr,
     code: Option<(u64, Checksum)>,
+    setup: Setup,
     commit: bool,
-    call: impl FnOnce(&mut VmInstance, &Env) -> VmResult<ContractResult<T>>,
+    call: impl FnOnce(&mut VmInstance, &[u8]) -> VmResult<Vec<u8>>,
 ) -> (CallResult<T>, Option<Metered>) {
-    let (checksum, data) = {
-        let world = lock(world);
-        match state(&world, contract) {
+    let (checksum, data, setup) = {
+        let mut world = lock(world);
+        let (checksum, data) = match state(&world, contract) {
             Ok(c) => (code.map_or(c.checksum, |(_, sum)| sum), c.data.clone()),
             Err(e) => return (Err(e), None),
-        }
+        };
+        // wasmd's `checkDiscountEligibility`: the codes run so far in the transaction.
+        let setup = match setup {
+            Setup::Reply(events) => INSTANCE_COST_DISCOUNT + events,
+            Setup::Load => match world.tx_codes.as_mut().map(|codes| codes.insert(checksum)) {
+                Some(false) => INSTANCE_COST_DISCOUNT,
+                Some(true) | None => INSTANCE_COST,
+            },
+        };
+        (checksum, data, setup)
+    };
+    let env = match to_json_vec(&env(block, contract)) {
+        Ok(env) => env,
+        Err(e) => return (Err(setup_err(e)), None),
     };
     let backend = Backend {
         api: engine.api,
@@ -596,7 +683,7 @@ pub(crate) fn run_call<T>(
             Ok(i) => i,
             Err(e) => return (Err(vm_err(e)), None),
         };
-    let result = call(&mut instance, &env(block, contract));
+    let result = call(&mut instance, &env);
     let report = instance.create_gas_report();
     let Some(backend) = instance.recycle() else {
         return (
@@ -607,13 +694,18 @@ pub(crate) fn run_call<T>(
     let (data, mut kv) = backend.storage.into_parts();
     let (queries, nested) = backend.querier.into_meter();
     kv.add(&queries);
+    // wasmvm's `DeserializeResponse`: the result's bytes, as used inside the VM.
+    let deserialization = result
+        .as_ref()
+        .map_or(0, |r| r.len() as u64 * DESERIALIZATION_COST_PER_BYTE);
     let metered = Metered {
-        vm_gas: report.used_internally,
+        setup,
+        vm_gas: report.used_internally + deserialization,
         vm_gas_external: report.used_externally,
         kv,
         nested,
     };
-    let value = match result {
+    let value = match result.and_then(|r| from_slice::<ContractResult<T>>(&r, RESULT_LIMIT)) {
         Ok(r) => r.into_result().map_err(CallError::Contract),
         Err(e) => Err(vm_err(e)),
     };
