@@ -1,9 +1,11 @@
 //! A contract's storage as the VM sees it during one call.
 //!
-//! Every call works on its own copy of the contract's committed data (`CallStorage`); the
-//! [`crate::Vm`] writes the copy back only when the call succeeds, so a failed message
-//! leaves the storage byte for byte as it was, as on a chain. Iterators live as long as the
-//! call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`
+//! A call reads and writes the contract's storage in the VM's world directly
+//! (`CallStorage`), as a wasmd contract writes to its transaction's context: a query into
+//! the calling contract sees what the call has written so far, and a failed call is
+//! undone by its sub-message's or its transaction's rollback ([`crate::router`]), which
+//! leaves every store byte for byte as it was. Iterators see the range as it was when they
+//! were created and live as long as the call. The VM gas reported to the instance follows `cosmwasm_vm::testing::MockStorage`
 //! (all of it as used outside the VM, as wasmvm reports the store's gas); every operation
 //! is also counted ([`KvStats`]) for the SDK gas a chain would charge.
 
@@ -14,7 +16,10 @@ use std::sync::{Mutex, PoisonError};
 use cosmwasm_std::{Order, Record};
 use cosmwasm_vm::{BackendError, BackendResult, GasInfo, Storage};
 
+use cosmwasm_std::Addr;
+
 use crate::gas::KvStats;
+use crate::querier::{lock, SharedWorld};
 
 /// Every key and value of one contract's storage, in key order.
 pub type Dump = BTreeMap<Vec<u8>, Vec<u8>>;
@@ -22,30 +27,41 @@ pub type Dump = BTreeMap<Vec<u8>, Vec<u8>>;
 const GAS_COST_LAST_ITERATION: u64 = 37;
 const GAS_COST_RANGE: u64 = 11;
 
-/// The storage handed to one call.
-#[derive(Debug, Default)]
+/// The storage handed to one call: the contract's store in the world.
 pub struct CallStorage {
-    data: Dump,
+    world: SharedWorld,
+    contract: Addr,
     iterators: HashMap<u32, (Vec<Record>, usize)>,
     stats: Mutex<KvStats>,
 }
 
 impl CallStorage {
-    pub(crate) fn new(data: Dump) -> Self {
+    pub(crate) fn new(world: SharedWorld, contract: Addr) -> Self {
         CallStorage {
-            data,
+            world,
+            contract,
             iterators: HashMap::new(),
             stats: Mutex::default(),
         }
     }
 
-    /// The data and the operations counted.
-    pub(crate) fn into_parts(self) -> (Dump, KvStats) {
-        let stats = self
-            .stats
+    /// The operations counted.
+    pub(crate) fn into_stats(self) -> KvStats {
+        self.stats
             .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        (self.data, stats)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the contract's data in the world.
+    fn data<R>(&self, f: impl FnOnce(&mut Dump) -> R) -> Result<R, BackendError> {
+        let mut world = lock(&self.world);
+        match world.contracts.get_mut(&self.contract) {
+            Some(c) => Ok(f(&mut c.data)),
+            None => Err(BackendError::unknown(format!(
+                "no contract at {}",
+                self.contract
+            ))),
+        }
     }
 
     fn count(&self, f: impl FnOnce(&mut KvStats)) {
@@ -56,7 +72,10 @@ impl CallStorage {
 impl Storage for CallStorage {
     fn get(&self, key: &[u8]) -> BackendResult<Option<Vec<u8>>> {
         let gas = GasInfo::with_externally_used(key.len() as u64);
-        let value = self.data.get(key).cloned();
+        let value = match self.data(|d| d.get(key).cloned()) {
+            Ok(v) => v,
+            Err(e) => return (Err(e), gas),
+        };
         self.count(|s| {
             s.reads += 1;
             s.read_bytes += (key.len() + value.as_ref().map_or(0, Vec::len)) as u64;
@@ -74,17 +93,21 @@ impl Storage for CallStorage {
         let lower = start.map_or(Bound::Unbounded, |s| Bound::Included(s.to_vec()));
         let upper = end.map_or(Bound::Unbounded, |e| Bound::Excluded(e.to_vec()));
         let empty = matches!((start, end), (Some(s), Some(e)) if s >= e);
-        let records: Vec<Record> = if empty {
-            vec![]
-        } else {
-            let range = self
-                .data
+        let records = self.data(|data| -> Vec<Record> {
+            if empty {
+                return vec![];
+            }
+            let range = data
                 .range((lower, upper))
                 .map(|(k, v)| (k.clone(), v.clone()));
             match order {
                 Order::Ascending => range.collect(),
                 Order::Descending => range.rev().collect(),
             }
+        });
+        let records = match records {
+            Ok(r) => r,
+            Err(e) => return (Err(e), gas),
         };
         let id = match u32::try_from(self.iterators.len() + 1) {
             Ok(id) => id,
@@ -137,25 +160,46 @@ impl Storage for CallStorage {
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
-        self.data.insert(key.to_vec(), value.to_vec());
+        let gas = GasInfo::with_externally_used((key.len() + value.len()) as u64);
+        if let Err(e) = self.data(|d| d.insert(key.to_vec(), value.to_vec())) {
+            return (Err(e), gas);
+        }
         self.count(|s| {
             s.writes += 1;
             s.write_bytes += (key.len() + value.len()) as u64;
         });
-        let gas = GasInfo::with_externally_used((key.len() + value.len()) as u64);
         (Ok(()), gas)
     }
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
-        self.data.remove(key);
+        let gas = GasInfo::with_externally_used(key.len() as u64);
+        if let Err(e) = self.data(|d| d.remove(key)) {
+            return (Err(e), gas);
+        }
         self.count(|s| s.deletes += 1);
-        (Ok(()), GasInfo::with_externally_used(key.len() as u64))
+        (Ok(()), gas)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::querier::ContractState;
+
+    /// A world with one empty contract, and that contract's storage.
+    fn storage() -> CallStorage {
+        let world = SharedWorld::default();
+        let contract = Addr::unchecked("c");
+        lock(&world).contracts.insert(
+            contract.clone(),
+            ContractState {
+                code_id: 1,
+                checksum: cosmwasm_std::Checksum::generate(b""),
+                data: Dump::new(),
+            },
+        );
+        CallStorage::new(world, contract)
+    }
 
     fn keys(s: &mut CallStorage, start: Option<&[u8]>, end: Option<&[u8]>, o: Order) -> Vec<u8> {
         let id = s.scan(start, end, o).0.unwrap();
@@ -168,7 +212,7 @@ mod tests {
 
     #[test]
     fn ranges_follow_the_storage_contract() {
-        let mut s = CallStorage::default();
+        let mut s = storage();
         for k in [b"a", b"b", b"c", b"d"] {
             s.set(k, b"v").0.unwrap();
         }
@@ -198,7 +242,7 @@ mod tests {
     #[test]
     fn an_iterator_pays_the_seek_of_its_creation() {
         use crate::gas::{CONTRACT_KEY_PREFIX as P, ITER_NEXT_FLAT, READ_PER_BYTE};
-        let mut s = CallStorage::default();
+        let mut s = storage();
         s.set(b"a", b"12").0.unwrap();
         s.set(b"bb", b"3").0.unwrap();
         let before = s.stats.lock().unwrap().gas();

@@ -220,8 +220,9 @@ pub(crate) struct Engine {
 
 /// A one-process chain for the optimized wasm: a code store (compiled once, as a chain's
 /// cache does), contracts with their own storage, one block clock, and queries between
-/// contracts. Every call runs a fresh instance of the contract's current code on a copy of
-/// its storage, committed only on success; `migrate` swaps the code on the same storage.
+/// contracts. Every call runs a fresh instance of the contract's current code on its
+/// storage; every entry point is a transaction, undone whole when it fails; `migrate`
+/// swaps the code on the same storage.
 pub struct Vm {
     pub(crate) engine: Arc<Engine>,
     codes: Vec<Checksum>,
@@ -625,8 +626,9 @@ pub(crate) struct Metered {
 }
 
 /// Runs one entry point of `contract` on a fresh instance of its code (or of `code`, for a
-/// migration) over a copy of its committed storage; when `commit` is set and the call
-/// succeeded, the copy becomes the contract's storage (and `code` its code). `depth` is
+/// migration) over its storage in the world (writes land as the call runs; the caller's
+/// rollback undoes a failed call); when `commit` is set and the call succeeded, `code`
+/// becomes its code. `depth` is
 /// (query depth, call depth in the transaction). `call` gets the `Env` in JSON and returns
 /// the contract's JSON result, which is charged per byte as wasmvm charges it. What the call
 /// used comes back whether it succeeded or not (`None` when it could not start).
@@ -643,10 +645,10 @@ pub(crate) fn run_call<T: DeserializeOwned>(
     commit: bool,
     call: impl FnOnce(&mut VmInstance, &[u8]) -> VmResult<Vec<u8>>,
 ) -> (CallResult<T>, Option<Metered>) {
-    let (checksum, data, setup) = {
+    let (checksum, setup) = {
         let mut world = lock(world);
-        let (checksum, data) = match state(&world, contract) {
-            Ok(c) => (code.map_or(c.checksum, |(_, sum)| sum), c.data.clone()),
+        let checksum = match state(&world, contract) {
+            Ok(c) => code.map_or(c.checksum, |(_, sum)| sum),
             Err(e) => return (Err(e), None),
         };
         // wasmd's `checkDiscountEligibility`: the codes run so far in the transaction.
@@ -657,7 +659,7 @@ pub(crate) fn run_call<T: DeserializeOwned>(
                 Some(true) | None => INSTANCE_COST,
             },
         };
-        (checksum, data, setup)
+        (checksum, setup)
     };
     let env = match to_json_vec(&env(block, contract)) {
         Ok(env) => env,
@@ -665,7 +667,7 @@ pub(crate) fn run_call<T: DeserializeOwned>(
     };
     let backend = Backend {
         api: engine.api,
-        storage: CallStorage::new(data),
+        storage: CallStorage::new(world.clone(), contract.clone()),
         querier: VmQuerier::new(
             engine.clone(),
             world.clone(),
@@ -691,7 +693,7 @@ pub(crate) fn run_call<T: DeserializeOwned>(
             None,
         );
     };
-    let (data, mut kv) = backend.storage.into_parts();
+    let mut kv = backend.storage.into_stats();
     let (queries, nested) = backend.querier.into_meter();
     kv.add(&queries);
     // wasmvm's `DeserializeResponse`: the result's bytes, as used inside the VM.
@@ -709,15 +711,14 @@ pub(crate) fn run_call<T: DeserializeOwned>(
         Ok(r) => r.into_result().map_err(CallError::Contract),
         Err(e) => Err(vm_err(e)),
     };
-    if commit && value.is_ok() {
+    // The call wrote to the world as it ran; a failure is undone by the rollback of the
+    // sub-message or transaction it belongs to. A migration's new code takes over here.
+    if let (true, Ok(_), Some((code_id, checksum))) = (commit, &value, code) {
         let mut world = lock(world);
         match state_mut(&mut world, contract) {
             Ok(c) => {
-                c.data = data;
-                if let Some((code_id, checksum)) = code {
-                    c.code_id = code_id;
-                    c.checksum = checksum;
-                }
+                c.code_id = code_id;
+                c.checksum = checksum;
             }
             Err(e) => return (Err(e), Some(metered)),
         }
