@@ -52,9 +52,10 @@ pub const EVENT_PER_ATTRIBUTE: u64 = 10;
 pub const EVENT_DATA_PER_BYTE: u64 = 1;
 pub const EVENT_FREE_BYTES: u64 = 100;
 pub const CUSTOM_EVENT_COST: u64 = 20;
-/// A bank balance key: 0x02, a length byte, the 20-byte account (32 for a contract;
-/// 20 is used for every account here) and the denom.
-const BANK_KEY_FIXED: u64 = 22;
+/// A stored account (a `BaseAccount` with its public key), about this many bytes.
+const BANK_ACCOUNT_BYTES: u64 = 80;
+/// The SDK's `HasCost`: a flat price for checking that a key exists.
+pub const HAS_FLAT: u64 = 1_000;
 
 /// KV store operations of one call (or of a whole transaction, summed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +71,8 @@ pub struct KvStats {
     /// Iterators created on an empty range: one flat seek each (the SDK's gas store seeks
     /// when it creates an iterator; on a range with items that seek is in `iter_items`).
     pub empty_seeks: u64,
+    /// Existence checks (`Has`), a flat price each.
+    pub has_checks: u64,
     /// Raw queries into another contract's store (one read each).
     pub raw_queries: u64,
     pub raw_query_bytes: u64,
@@ -91,6 +94,7 @@ impl KvStats {
             + self.iter_items * ITER_NEXT_FLAT
             + (self.iter_bytes + self.iter_items * prefix) * READ_PER_BYTE
             + self.empty_seeks * ITER_NEXT_FLAT
+            + self.has_checks * HAS_FLAT
             + self.raw_queries * READ_FLAT
             + (self.raw_query_bytes + self.raw_queries * CONTRACT_KEY_PREFIX) * READ_PER_BYTE
     }
@@ -104,22 +108,57 @@ impl KvStats {
         self.iter_items += other.iter_items;
         self.iter_bytes += other.iter_bytes;
         self.empty_seeks += other.empty_seeks;
+        self.has_checks += other.has_checks;
         self.raw_queries += other.raw_queries;
         self.raw_query_bytes += other.raw_query_bytes;
     }
 
-    /// A bank transfer of one coin as the SDK's bank keeper makes it: read and write the
-    /// sender's balance, read and write the recipient's (`amount` is the stored value).
-    pub(crate) fn bank_transfer(denom: &str, amount: &str) -> KvStats {
-        let key = BANK_KEY_FIXED + denom.len() as u64;
-        let value = amount.len() as u64;
-        KvStats {
+    /// A bank `SendCoins` (or, without a recipient, a burn) as the Cosmos SDK 0.50 bank
+    /// keeper makes it (x/bank/keeper/send.go): the params and each denom's send-enabled
+    /// entry, the sender's account (`LockedCoins`), each sender balance read then written
+    /// (removed when it reaches zero), the recipient's account checked (`HasAccount`: a
+    /// flat 1,000) and each recipient balance read then written. `from_len`/`to_len` are
+    /// the canonical address lengths; each move is (denom, sender's balance before and
+    /// after, recipient's before and after), balances stored as their decimal amount. Not
+    /// counted: the denom index of the balances map, account creation for a new recipient.
+    pub(crate) fn bank_send(
+        from_len: u64,
+        to_len: Option<u64>,
+        moves: &[(&str, u128, u128, u128, u128)],
+    ) -> KvStats {
+        let digits = |v: u128| v.to_string().len() as u64;
+        let balance_key = |addr: u64, denom: &str| 2 + addr + denom.len() as u64;
+        let mut kv = KvStats {
+            // params (0x05, two bytes), the sender's account (0x01 + address, about 80)
             reads: 2,
-            read_bytes: 2 * (key + value),
-            writes: 2,
-            write_bytes: 2 * (key + value),
+            read_bytes: 1 + 2 + (1 + from_len + BANK_ACCOUNT_BYTES),
             ..KvStats::default()
+        };
+        for &(denom, from_before, from_after, to_before, to_after) in moves {
+            // send-enabled entry of the denom (0x04 + denom; absent on most chains)
+            kv.reads += 1;
+            kv.read_bytes += 1 + denom.len() as u64;
+            let key = balance_key(from_len, denom);
+            kv.reads += 1;
+            kv.read_bytes += key + digits(from_before);
+            if from_after == 0 {
+                kv.deletes += 1;
+            } else {
+                kv.writes += 1;
+                kv.write_bytes += key + digits(from_after);
+            }
+            if let Some(to_len) = to_len {
+                let key = balance_key(to_len, denom);
+                kv.reads += 1;
+                kv.read_bytes += key + if to_before == 0 { 0 } else { digits(to_before) };
+                kv.writes += 1;
+                kv.write_bytes += key + digits(to_after);
+            }
         }
+        if to_len.is_some() {
+            kv.has_checks += 1;
+        }
+        kv
     }
 }
 
@@ -249,6 +288,7 @@ mod tests {
             iter_items: 3,
             iter_bytes: 30,
             empty_seeks: 2,
+            has_checks: 1,
             raw_queries: 1,
             raw_query_bytes: 20,
         };
@@ -256,7 +296,7 @@ mod tests {
         let writes = 2_000 + (40 + 33) * 30;
         let iter = 3 * 30 + (30 + 3 * 33) * 3 + 2 * 30;
         let raw = 1_000 + (20 + 33) * 3;
-        assert_eq!(kv.gas(), reads + writes + 1_000 + iter + raw);
+        assert_eq!(kv.gas(), reads + writes + 1_000 + iter + 1_000 + raw);
     }
 
     #[test]
@@ -282,8 +322,15 @@ mod tests {
         // A bank transfer: no instance, no contract prefix.
         call.entry = Entry::Bank;
         call.setup = 0;
-        call.kv = KvStats::bank_transfer("ueur", "100");
-        assert_eq!(call.sdk_gas(), 2 * (1_000 + 29 * 3) + 2 * (2_000 + 29 * 30));
+        // 150ueur from a 20-byte account (holding 150: emptied) to a 32-byte one (holding 7).
+        call.kv = KvStats::bank_send(20, Some(32), &[("ueur", 150, 0, 7, 157)]);
+        let reads = [3, 1 + 20 + 80, 1 + 4, 2 + 20 + 4 + 3, 2 + 32 + 4 + 1];
+        let expected = reads.iter().map(|b| 1_000 + b * 3).sum::<u64>()
+            + 1_000 // the recipient's account checked
+            + 1_000 // the sender's emptied balance removed
+            + 2_000
+            + (2 + 32 + 4 + 3) * 30; // the recipient's new balance
+        assert_eq!(call.sdk_gas(), expected);
     }
 
     #[test]

@@ -373,8 +373,9 @@ impl Vm {
         if coins.is_empty() {
             return Ok(());
         }
+        let before = self.bank_view(from, Some(to), coins);
         let moved = move_coins(&mut lock(&self.world), from, to, coins);
-        self.record_bank(from, coins, depth, moved.is_ok());
+        self.record_bank(from, Some(to), &before, coins, depth, moved.is_ok());
         moved.map_err(|e| self.failed(CallError::Bank(e), "sdk", 5))?;
         self.events.push(
             Event::new("transfer")
@@ -387,8 +388,9 @@ impl Vm {
 
     fn burn(&mut self, from: &Addr, coins: &[Coin], depth: u32) -> CallResult<()> {
         let sink = Addr::unchecked("burned");
+        let before = self.bank_view(from, None, coins);
         let moved = move_coins(&mut lock(&self.world), from, &sink, coins);
-        self.record_bank(from, coins, depth, moved.is_ok());
+        self.record_bank(from, None, &before, coins, depth, moved.is_ok());
         moved.map_err(|e| self.failed(CallError::Bank(e), "sdk", 5))?;
         lock(&self.world).balances.remove(sink.as_str());
         self.events.push(
@@ -399,10 +401,59 @@ impl Vm {
         Ok(())
     }
 
-    fn record_bank(&mut self, from: &Addr, coins: &[Coin], depth: u32, ok: bool) {
-        let mut kv = KvStats::default();
-        for c in coins {
-            kv.add(&KvStats::bank_transfer(&c.denom, &c.amount.to_string()));
+    /// Each coin's balance of `from` and of `to` before a move.
+    fn bank_view(&self, from: &Addr, to: Option<&Addr>, coins: &[Coin]) -> Vec<(u128, u128)> {
+        let world = lock(&self.world);
+        let balance = |who: &Addr, denom: &str| -> u128 {
+            world
+                .balances
+                .get(who.as_str())
+                .and_then(|cs| cs.iter().find(|c| c.denom == denom))
+                .map_or(0, |c| c.amount.u128())
+        };
+        coins
+            .iter()
+            .map(|c| {
+                (
+                    balance(from, &c.denom),
+                    to.map_or(0, |t| balance(t, &c.denom)),
+                )
+            })
+            .collect()
+    }
+
+    /// Records what the bank's store operations of a move cost (a refused move: its reads).
+    fn record_bank(
+        &mut self,
+        from: &Addr,
+        to: Option<&Addr>,
+        before: &[(u128, u128)],
+        coins: &[Coin],
+        depth: u32,
+        ok: bool,
+    ) {
+        let len = |a: &Addr| self.canonicalize(a).map_or(20, |c| c.len() as u64);
+        let moves: Vec<(&str, u128, u128, u128, u128)> = coins
+            .iter()
+            .zip(before)
+            .map(|(c, &(from_before, to_before))| {
+                let amount = c.amount.u128();
+                (
+                    c.denom.as_str(),
+                    from_before,
+                    from_before.saturating_sub(amount),
+                    to_before,
+                    to_before.saturating_add(amount),
+                )
+            })
+            .collect();
+        let mut kv = KvStats::bank_send(len(from), to.map(len), &moves);
+        if !ok {
+            // The bank stops at the balance it cannot debit: nothing is written.
+            kv.writes = 0;
+            kv.write_bytes = 0;
+            kv.deletes = 0;
+            kv.has_checks = 0;
         }
         self.trace.push(CallRecord {
             contract: from.to_string(),
