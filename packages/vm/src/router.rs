@@ -338,7 +338,7 @@ impl Vm {
                 ..
             }) => {
                 self.instances += 1;
-                let address = self.addr(&format!("instance-{}-{label}", self.instances));
+                let address = self.contract_addr(&format!("instance-{}-{label}", self.instances));
                 let funds = normalized(funds);
                 let (_, data) =
                     self.instantiate_msg(*code_id, &address, sender, msg, &funds, depth)?;

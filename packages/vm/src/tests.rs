@@ -87,7 +87,7 @@ fn a_failed_instantiation_leaves_no_contract_and_unknown_things_are_setup_errors
     let owner = vm.addr("owner");
     let bad = json!({"owner": null, "officers": [], "policy": {"tier_limits": []}});
     assert!(vm.instantiate(code, "registry", &owner, &bad, &[]).is_err());
-    let addr = vm.addr("registry");
+    let addr = vm.contract_addr("registry");
     assert!(matches!(vm.dump(&addr), Err(CallError::Setup(_))));
     assert!(matches!(vm.checksum(9), Err(CallError::Setup(_))));
     assert!(matches!(vm.store_code(b"not wasm"), Err(CallError::Vm(_))));

@@ -282,10 +282,20 @@ impl Vm {
         })
     }
 
-    /// The bech32 address `MockApi::addr_make(name)` (prefix `cosmwasm`): what the
-    /// contracts validate and canonicalize.
+    /// The account named `name`: 20 bytes (the first 20 of sha256(name)) in bech32 with
+    /// the prefix `cosmwasm`, as a chain's accounts are 20 bytes.
     pub fn addr(&self, name: &str) -> Addr {
-        Addr::unchecked(self.engine.api.addr_make(name))
+        // An account is 20 bytes on a chain (the hash of its public key); a contract, 32.
+        let hash = Checksum::generate(name.as_bytes());
+        let (human, _) = self.engine.api.addr_humanize(&hash.as_slice()[..20]);
+        // Humanizing 20 bytes with the VM's own prefix cannot fail.
+        Addr::unchecked(human.unwrap_or_else(|_| self.engine.api.addr_make(name)))
+    }
+
+    /// The 32-byte address `instantiate` gives the contract labelled `label` (known before
+    /// it exists, for a registry record, say).
+    pub fn contract_addr(&self, label: &str) -> Addr {
+        Addr::unchecked(self.engine.api.addr_make(label))
     }
 
     /// The API the contracts run with.
@@ -447,7 +457,7 @@ impl Vm {
 
     // ---- entry points: each one is a transaction (see `crate::router`) ----
 
-    /// Instantiates `code_id` at the address `self.addr(label)`, then dispatches the
+    /// Instantiates `code_id` at the address `self.contract_addr(label)`, then dispatches the
     /// response's messages. Atomic: on failure no contract is left and no coin moved.
     pub fn instantiate(
         &mut self,
@@ -457,7 +467,7 @@ impl Vm {
         msg: &impl Serialize,
         funds: &[Coin],
     ) -> CallResult<(Addr, Executed)> {
-        let address = self.addr(label);
+        let address = self.contract_addr(label);
         let msg = to_json_vec(msg).map_err(setup_err)?;
         let done =
             self.transaction(|vm| vm.instantiate_msg(code_id, &address, sender, &msg, funds, 0))?;

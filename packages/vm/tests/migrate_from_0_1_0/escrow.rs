@@ -42,7 +42,7 @@ fn send(e: &Escrow, amount: u128, msg: &Value) -> Value {
 }
 
 fn escrow_010(c: &mut Chain, p: &Parties) -> Escrow {
-    let escrow_addr = c.addr("escrow");
+    let escrow_addr = c.vm.contract_addr("escrow");
     let registry = registry_010(c, p, &[&escrow_addr]);
     let freezer = c.addr("freezer");
     let (token, _) =

@@ -53,7 +53,7 @@ fn queries(p: &Parties, extra: &[&Addr]) -> Vec<Value> {
 fn the_registry_keeps_every_record_policy_officer_and_audit_entry() {
     let mut c = chain();
     let p = Parties::new(&c);
-    let escrow = c.addr("escrow");
+    let escrow = c.vm.contract_addr("escrow");
     let registry = registry_010(&mut c, &p, &[&escrow]);
     registry_decisions(&mut c, &p, &registry);
     // Past ivy's expiry (2 days) but within the grace period (7 days).
