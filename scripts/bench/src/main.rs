@@ -6,11 +6,13 @@
 //! call, every sub-message it dispatches (a cw20 transfer, a bank send) and every reply,
 //! with one block passed before it. Every number comes from the transaction's
 //! [`Executed`]: VM gas, storage operations, raw queries, event gas and the SDK gas a wasmd
-//! chain with default settings charges for its calls ([`farthing_vm::gas`]): 60,000 per
-//! contract call (`DefaultInstanceCost`; every call of the transaction, replies and smart
-//! queries included), its VM gas divided by `DefaultGasMultiplier` (140,000,000), the
-//! Cosmos SDK's KV costs for every read, write, delete, iterator step, raw query and bank
-//! transfer, and wasmd's event costs. A failed sub-message's gas is still charged. The
+//! chain with default settings (wasmd 0.54+, the CosmWasm 2.x line) charges for its
+//! calls ([`farthing_vm::gas`]): a setup of 60,000 per contract call (`DefaultInstanceCost`),
+//! 2,000 (`DefaultInstanceCostDiscount`) for a reply or a later call into a code already
+//! run in the transaction; its VM gas divided by `DefaultGasMultiplier` (140,000 since
+//! CosmWasm 2.0 made VM gas 1,000 times smaller; 140,000,000 was the 1.x value) plus one
+//! per byte of its JSON result; the Cosmos SDK's KV costs for every read, write, delete,
+//! iterator step, raw query and bank move; and wasmd's event costs. A failed sub-message's gas is still charged. The
 //! transaction's own costs (signature checks, transaction bytes) are not counted: they are
 //! the same for every row.
 //!
@@ -28,8 +30,8 @@ use farthing_types::kyc::{self, PartyKind, Policy, RecordInput, TierLimit};
 use farthing_types::token::{self, Payout};
 use farthing_vm::gas::{
     CONTRACT_KEY_PREFIX, CUSTOM_EVENT_COST, DELETE_FLAT, EVENT_DATA_PER_BYTE, EVENT_FREE_BYTES,
-    EVENT_PER_ATTRIBUTE, GAS_MULTIPLIER, INSTANCE_COST, ITER_NEXT_FLAT, READ_FLAT, READ_PER_BYTE,
-    WRITE_FLAT, WRITE_PER_BYTE,
+    EVENT_PER_ATTRIBUTE, GAS_MULTIPLIER, INSTANCE_COST, INSTANCE_COST_DISCOUNT, ITER_NEXT_FLAT,
+    READ_FLAT, READ_PER_BYTE, WRITE_FLAT, WRITE_PER_BYTE,
 };
 use farthing_vm::{Entry, Executed, KvStats, Vm};
 use serde::Serialize;
@@ -139,7 +141,7 @@ fn main() -> Result<()> {
     let (carol, freezer) = (a("carol"), a("freezer"));
     let creators: Vec<Addr> = (0..100).map(|i| a(&format!("creator{i}"))).collect();
     // The escrow of the deals receives the token (a cw20 deal): the token's gate checks it.
-    let escrow_deals = a("escrow_deals");
+    let escrow_deals = b.vm.contract_addr("escrow_deals");
     b.vm.set_balances(&alice, coins(1_000_000_000_000, DENOM));
     let mut rows: Vec<Row> = vec![];
 
@@ -719,14 +721,19 @@ send) and every reply, one block after the previous transaction.
   the KYC registry's), key+value bytes.
 - **events**: SDK gas of the contracts' events ({} per attribute, {} per byte past {} free
   bytes, {} per custom event plus its type's bytes).
-- **est. SDK gas**: what a wasmd chain with its default settings charges for the calls of
-  the transaction: {} per contract call (`DefaultInstanceCost`, not pinned; every call:
-  the message, sub-messages, replies and smart queries) + its VM gas / {}
-  (`DefaultGasMultiplier`) + reads {} + {}/byte, writes {} + {}/byte (keys carry the
-  {}-byte contract prefix), deletes {}, iterator items {} + {}/byte, a raw query as one
-  read in the other contract's store, a bank transfer as the reads and writes of the two
-  balances + events. A failed sub-message's gas is charged (its changes are rolled back,
-  its gas is not refunded). The transaction's own costs (signature checks, transaction
+- **est. SDK gas**: what a wasmd chain with its default settings (wasmd 0.54+, the
+  CosmWasm 2.x line) charges for the calls of the transaction: a setup of {} per contract
+  call (`DefaultInstanceCost`, not pinned: the message, sub-messages and smart queries),
+  {} (`DefaultInstanceCostDiscount`) for a reply (plus the events it is handed) or a later
+  call into a code already run in the transaction + its VM gas / {}
+  (`DefaultGasMultiplier` since CosmWasm 2.0, which made VM gas 1,000 times smaller than
+  1.x, whose multiplier was 140,000,000) + 1 per byte of its JSON result + reads {} +
+  {}/byte, writes {} + {}/byte (keys carry the {}-byte contract prefix), deletes {},
+  iterator steps {} + {}/byte, a raw query as one read in the other contract's store, a
+  bank move as the SDK's bank keeper makes it (params, the sender's account, each balance
+  read and written, the recipient's account checked) + events. Accounts are 20 bytes,
+  contracts 32. A failed sub-message's gas is charged (its changes are rolled back, its
+  gas is not refunded). The transaction's own costs (signature checks, transaction
   bytes) are the same for every row and left out.
 - **vs cw20-base transfer**: est. SDK gas divided by cw20-base's transfer.
 ",
@@ -735,6 +742,7 @@ send) and every reply, one block after the previous transaction.
         EVENT_FREE_BYTES,
         CUSTOM_EVENT_COST,
         t(INSTANCE_COST),
+        t(INSTANCE_COST_DISCOUNT),
         t(GAS_MULTIPLIER),
         t(READ_FLAT),
         READ_PER_BYTE,
