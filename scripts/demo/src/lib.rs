@@ -516,7 +516,7 @@ impl<'w, W: Write> Story<'w, W> {
 
     /// A line of the cost table.
     fn cost_line(&mut self, label: &str, runs: &str, gas: &str) -> Result<()> {
-        let line = pad_gas(&format!("  {label:<56} {runs:>4}"), gas);
+        let line = pad_gas(&format!("  {label:<50} {runs:>4}"), gas);
         self.print(&line)
     }
 }
