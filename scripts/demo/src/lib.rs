@@ -234,17 +234,17 @@ impl<'w, W: Write> Story<'w, W> {
         let vm = Vm::new().map_err(|e| anyhow!("starting the VM: {e}"))?;
         let mut names: Vec<(String, Addr)> = PEOPLE
             .iter()
-            .chain([ESCROW].iter())
             .chain(STAFF.iter())
             .map(|name| (name.to_string(), vm.addr(name)))
             .collect();
-        // The VM instantiates a contract at `addr(label)`.
-        names.push(("registry".into(), vm.addr("registry")));
-        names.push(("token".into(), vm.addr("token")));
+        // The VM instantiates a contract at `contract_addr(label)` (32 bytes; accounts 20).
+        for label in [ESCROW, "registry", "token"] {
+            names.push((label.into(), vm.contract_addr(label)));
+        }
         Ok(Story {
-            registry: vm.addr("registry"),
-            token: vm.addr("token"),
-            escrow: vm.addr(ESCROW),
+            registry: vm.contract_addr("registry"),
+            token: vm.contract_addr("token"),
+            escrow: vm.contract_addr(ESCROW),
             vm,
             out,
             book: Book::default(),
@@ -259,8 +259,12 @@ impl<'w, W: Write> Story<'w, W> {
         })
     }
 
+    /// The account, or contract, named `name`.
     fn addr(&self, name: &str) -> Addr {
-        self.vm.addr(name)
+        match name {
+            ESCROW | "registry" | "token" => self.vm.contract_addr(name),
+            _ => self.vm.addr(name),
+        }
     }
 
     /// `text` with every known address replaced by its name.
