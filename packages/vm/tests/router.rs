@@ -1,140 +1,15 @@
 //! The router on the current optimized wasm: sub-messages, replies, rollback and the
 //! transaction's events and gas, as a wasmd chain runs them.
 
-use cosmwasm_std::{coins, to_json_binary, Addr, Coin, Uint128};
-use farthing_types::escrow::{self, AssetInfo, DealTerms, ReceiveMsg};
-use farthing_types::token::{self, Role, RoleGrant};
+use cosmwasm_std::{coins, to_json_binary, Coin, Uint128};
+use farthing_types::escrow::{self, AssetInfo, ReceiveMsg};
+use farthing_types::token;
 use farthing_vm::gas::{GAS_MULTIPLIER, INSTANCE_COST};
-use farthing_vm::{artifact, CallError, Entry, Executed, Vm};
+use farthing_vm::{CallError, Entry};
+
+mod support;
 use serde_json::{json, Value};
-
-struct World {
-    vm: Vm,
-    token: Addr,
-    escrow: Addr,
-    alice: Addr,
-    bob: Addr,
-    freezer: Addr,
-}
-
-fn world() -> World {
-    let mut vm = Vm::new().unwrap();
-    let token_code = vm.store_file(&artifact("micropay_token").unwrap()).unwrap();
-    let escrow_code = vm.store_file(&artifact("royalty_escrow").unwrap()).unwrap();
-    let (owner, alice, bob, freezer) = (
-        vm.addr("owner"),
-        vm.addr("alice"),
-        vm.addr("bob"),
-        vm.addr("freezer"),
-    );
-    let (token, _) = vm
-        .instantiate(
-            token_code,
-            "token",
-            &owner,
-            &token::InstantiateMsg {
-                name: "Farthing Euro".into(),
-                symbol: "FEUR".into(),
-                decimals: 6,
-                initial_balances: vec![cw20::Cw20Coin {
-                    address: alice.to_string(),
-                    amount: Uint128::new(1_000),
-                }],
-                mint: None,
-                marketing: None,
-                owner: None,
-                registry: None,
-                roles: vec![RoleGrant {
-                    role: Role::Freezer,
-                    address: freezer.to_string(),
-                }],
-            },
-            &[],
-        )
-        .unwrap();
-    let (escrow, _) = vm
-        .instantiate(
-            escrow_code,
-            "escrow",
-            &owner,
-            &escrow::InstantiateMsg {
-                owner: None,
-                registry: None,
-                accepted_cw20: vec![token.to_string()],
-                dispute_timeout_seconds: 86_400,
-            },
-            &[],
-        )
-        .unwrap();
-    vm.set_balances(&alice, coins(500, "ueur"));
-    World {
-        vm,
-        token,
-        escrow,
-        alice,
-        bob,
-        freezer,
-    }
-}
-
-impl World {
-    fn balance(&self, who: &Addr) -> u128 {
-        let answer: cw20::BalanceResponse = self
-            .vm
-            .query(&self.token, &json!({"balance": {"address": who}}))
-            .unwrap();
-        answer.balance.u128()
-    }
-
-    fn terms(&self) -> DealTerms {
-        DealTerms {
-            payee: self.bob.to_string(),
-            arbiter: None,
-            milestones: vec![Uint128::new(60), Uint128::new(40)],
-            expires_at: self.vm.block().time.plus_seconds(86_400),
-        }
-    }
-
-    /// alice opens a cw20 deal of 100 for bob (a `send` with the escrow's hook).
-    fn cw20_deal(&mut self) -> Executed {
-        let send = token::ExecuteMsg::Send {
-            contract: self.escrow.to_string(),
-            amount: Uint128::new(100),
-            msg: to_json_binary(&ReceiveMsg::CreateDeal(self.terms())).unwrap(),
-        };
-        let (token, alice) = (self.token.clone(), self.alice.clone());
-        self.vm.execute(&token, &alice, &send, &[]).unwrap()
-    }
-
-    fn release(&mut self, deal_id: u64) -> Result<Executed, CallError> {
-        let (escrow, alice) = (self.escrow.clone(), self.alice.clone());
-        self.vm.execute(
-            &escrow,
-            &alice,
-            &escrow::ExecuteMsg::Release {
-                deal_id,
-                milestone: None,
-            },
-            &[],
-        )
-    }
-
-    fn freeze(&mut self, who: &Addr, freeze: bool) {
-        let msg = if freeze {
-            token::ExecuteMsg::Freeze {
-                address: who.to_string(),
-                reason: "check".into(),
-            }
-        } else {
-            token::ExecuteMsg::Unfreeze {
-                address: who.to_string(),
-                reason: "cleared".into(),
-            }
-        };
-        let (token, freezer) = (self.token.clone(), self.freezer.clone());
-        self.vm.execute(&token, &freezer, &msg, &[]).unwrap();
-    }
-}
+use support::world;
 
 /// (contract, entry point, depth, succeeded) of every call of a transaction.
 fn shape(calls: &[farthing_vm::CallRecord]) -> Vec<(String, Entry, u32, bool)> {

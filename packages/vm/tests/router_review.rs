@@ -18,10 +18,13 @@ use cosmwasm_std::{
     SystemResult, Uint128, WasmMsg, WasmQuery,
 };
 use cosmwasm_vm::{BackendApi, Querier};
-use farthing_types::escrow::{self, AssetInfo, DealTerms, ReceiveMsg};
-use farthing_types::token::{self, Role, RoleGrant};
+use farthing_types::escrow::{self, AssetInfo};
+use farthing_types::token;
 use farthing_vm::gas::{event_gas, GAS_MULTIPLIER};
-use farthing_vm::{artifact, CallError, CallRecord, Entry, Executed, Vm};
+use farthing_vm::{CallError, CallRecord, Entry, Executed, Vm};
+
+mod support;
+use support::world;
 
 /// wasmd `DefaultInstanceCost`.
 const INSTANCE_COST: u64 = 60_000;
@@ -39,116 +42,6 @@ fn setup(c: &CallRecord) -> u64 {
 // ---------------------------------------------------------------------------------------
 // The Farthing contracts
 // ---------------------------------------------------------------------------------------
-
-struct World {
-    vm: Vm,
-    token: Addr,
-    escrow: Addr,
-    owner: Addr,
-    alice: Addr,
-    bob: Addr,
-    freezer: Addr,
-}
-
-fn world() -> World {
-    let mut vm = Vm::new().unwrap();
-    let token_code = vm.store_file(&artifact("micropay_token").unwrap()).unwrap();
-    let escrow_code = vm.store_file(&artifact("royalty_escrow").unwrap()).unwrap();
-    let (owner, alice, bob, freezer) = (
-        vm.addr("owner"),
-        vm.addr("alice"),
-        vm.addr("bob"),
-        vm.addr("freezer"),
-    );
-    let (token, _) = vm
-        .instantiate(
-            token_code,
-            "token",
-            &owner,
-            &token::InstantiateMsg {
-                name: "Farthing Euro".into(),
-                symbol: "FEUR".into(),
-                decimals: 6,
-                initial_balances: vec![cw20::Cw20Coin {
-                    address: alice.to_string(),
-                    amount: Uint128::new(1_000),
-                }],
-                mint: None,
-                marketing: None,
-                owner: None,
-                registry: None,
-                roles: vec![RoleGrant {
-                    role: Role::Freezer,
-                    address: freezer.to_string(),
-                }],
-            },
-            &[],
-        )
-        .unwrap();
-    let (escrow, _) = vm
-        .instantiate(
-            escrow_code,
-            "escrow",
-            &owner,
-            &escrow::InstantiateMsg {
-                owner: None,
-                registry: None,
-                accepted_cw20: vec![token.to_string()],
-                dispute_timeout_seconds: 86_400,
-            },
-            &[],
-        )
-        .unwrap();
-    vm.set_balances(&alice, coins(500, "ueur"));
-    World {
-        vm,
-        token,
-        escrow,
-        owner,
-        alice,
-        bob,
-        freezer,
-    }
-}
-
-impl World {
-    fn terms(&self) -> DealTerms {
-        DealTerms {
-            payee: self.bob.to_string(),
-            arbiter: None,
-            milestones: vec![Uint128::new(60), Uint128::new(40)],
-            expires_at: self.vm.block().time.plus_seconds(86_400),
-        }
-    }
-
-    fn cw20_deal(&mut self) -> Executed {
-        let send = token::ExecuteMsg::Send {
-            contract: self.escrow.to_string(),
-            amount: Uint128::new(100),
-            msg: to_json_binary(&ReceiveMsg::CreateDeal(self.terms())).unwrap(),
-        };
-        let (token, alice) = (self.token.clone(), self.alice.clone());
-        self.vm.execute(&token, &alice, &send, &[]).unwrap()
-    }
-
-    fn release(&mut self, deal_id: u64) -> Executed {
-        let (escrow, alice) = (self.escrow.clone(), self.alice.clone());
-        let release = escrow::ExecuteMsg::Release {
-            deal_id,
-            milestone: None,
-        };
-        self.vm.execute(&escrow, &alice, &release, &[]).unwrap()
-    }
-
-    fn freeze_bob(&mut self) {
-        let msg = token::ExecuteMsg::Freeze {
-            address: self.bob.to_string(),
-            reason: "check".into(),
-        };
-        let (token, freezer) = (self.token.clone(), self.freezer.clone());
-        self.vm.execute(&token, &freezer, &msg, &[]).unwrap();
-    }
-}
 
 /// wasmd v0.51 (CosmWasm 2.0) divided the VM's gas by 1,000 (cosmwasm#1884) and its
 /// multiplier with it: `DefaultGasMultiplier uint64 = 140_000`
@@ -179,8 +72,11 @@ fn vm_gas_is_divided_by_wasmd_s_cosmwasm_2_multiplier() {
 fn the_escrow_reply_to_a_refused_payout_pays_the_discounted_setup() {
     let mut w = world();
     w.cw20_deal();
-    w.freeze_bob();
-    let done = w.release(1);
+    {
+        let bob = w.bob.clone();
+        w.freeze(&bob, true);
+    }
+    let done = w.release(1).unwrap();
     let reply = done
         .calls
         .iter()
@@ -277,7 +173,7 @@ fn a_native_payout_pays_the_banks_reads_and_removes_an_emptied_balance() {
     let create = escrow::ExecuteMsg::CreateDeal(w.terms());
     w.vm.execute(&escrow, &alice, &create, &coins(100, "ueur"))
         .unwrap();
-    let done = w.release(1);
+    let done = w.release(1).unwrap();
     // The escrow held exactly 100ueur and pays all of it.
     assert_eq!(w.vm.balances(&escrow), Vec::<Coin>::new());
     let bank = done
