@@ -51,8 +51,10 @@ use crate::querier::{lock, ContractState};
 use crate::storage::Dump;
 use crate::vm::{info, move_coins, CallError, CallResult, Executed, Setup, Vm};
 
-/// How deep sub-messages may nest (a contract that calls itself forever fails here).
-pub const MAX_CALL_DEPTH: u32 = 64;
+/// How deep sub-messages may nest (a contract that calls itself forever fails here, with
+/// wasmd's `ErrExceedMaxCallDepth`): wasmd's `DefaultMaxCallDepth`
+/// (x/wasm/types/wasm_engine.go).
+pub const MAX_CALL_DEPTH: u32 = 100;
 
 /// The state a rollback restores: every contract, the bank, and the instance counter (on a
 /// chain a sequence in the store).
