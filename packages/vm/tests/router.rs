@@ -183,6 +183,10 @@ fn native_coins_move_with_the_call_and_come_back_when_it_fails() {
         w.vm.execute(&escrow, &alice, &create, &coins(100, "ueur"))
             .unwrap();
     assert_eq!(done.calls[0].entry, Entry::Bank);
+    // The transaction's own VM gas is its call's, not the bank move's before it.
+    assert_eq!(done.calls[1].entry, Entry::Execute);
+    assert!(done.gas > 0);
+    assert_eq!(done.gas, done.calls[1].vm_gas);
     assert_eq!(w.vm.balances(&alice), coins(400, "ueur"));
     assert_eq!(w.vm.balances(&escrow), coins(100, "ueur"));
     let done = w.release(1).unwrap();
