@@ -494,6 +494,31 @@ fn a_failed_instantiate_does_not_move_later_addresses() {
     assert_eq!(x.msg_responses, y.msg_responses);
 }
 
+/// wasmd gives every new contract its own address (`BuildContractAddressClassic` from the
+/// code id and a global instance sequence, keeper.go `instantiate`), whatever its label:
+/// two children of the same code and label live at two addresses.
+#[test]
+fn two_instantiations_with_one_label_get_two_addresses() {
+    let mut p = probes();
+    let child = WasmMsg::Instantiate {
+        admin: None,
+        code_id: p.code,
+        msg: to_json_binary(&ok(Response::new())).unwrap(),
+        funds: vec![],
+        label: "child".into(),
+    };
+    let mut addresses = vec![];
+    for _ in 0..2 {
+        let sub = SubMsg::reply_on_success(CosmosMsg::from(child.clone()), 1);
+        p.run(Response::new().add_submessage(sub)).unwrap();
+        let SubMsgResult::Ok(answer) = p.reply(&p.a).result else {
+            panic!("instantiate failed")
+        };
+        addresses.push(answer.msg_responses[0].value.clone());
+    }
+    assert_ne!(addresses[0], addresses[1]);
+}
+
 /// wasmd runs a contract's queries on a cache of the context the contract is writing to
 /// (`QueryHandler.Query`: `q.Ctx.WithGasMeter(...).CacheContext()`, query_plugins.go), and
 /// the contract's store is that same context's prefixed store (keeper.go
