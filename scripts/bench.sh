@@ -50,7 +50,7 @@ HEAD
 - **Compliance costs three raw reads, not a contract call.** The gate reads the registry's
   policy and the two parties' compact records with `WasmQuery::Raw` (one storage read each,
   about 1,500 SDK gas), where a smart query would pay another 60,000-gas contract call.
-- **Balances are keyed by canonical address** (32 bytes, not a 65-character bech32 string)
+- **Balances are keyed by canonical address** (20 bytes for an account, not its bech32 string)
   and stored as a short JSON array (`[balance]`, or `[balance, frozen, flag, window_start,
   window_used]` when needed): each byte written costs 30 SDK gas, so the token's two balance
   writes are cheaper than cw20-base's. That pays for the config read (pause flag and registry

@@ -209,6 +209,19 @@ impl CallRecord {
     }
 }
 
+/// A number with thousands separators (`1,234,567`), as gas tables print it.
+pub fn thousands(value: impl Into<u128>) -> String {
+    let digits = value.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// wasmd's event cost of a response: 10 per attribute and 1 per byte past a 100-byte
 /// free tier (shared by the response's attributes and its custom events), 20 per custom
 /// event plus its type's bytes.

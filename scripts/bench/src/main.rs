@@ -692,21 +692,9 @@ fn print_targets(
 }
 
 /// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// What the columns mean, with the constants the numbers are computed with.
 fn print_legend() {
-    let t = thousands;
+    let t = |v: u64| farthing_vm::gas::thousands(v);
     println!(
         "\
 Every row is one transaction as a wasmd chain runs it (the sum of 100 for \"100 single

@@ -15,15 +15,7 @@ pub const WIDTH: usize = GAS_AT + GAS;
 
 /// `1234567` -> `1,234,567`.
 pub fn n(value: impl Into<u128>) -> String {
-    let digits = value.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    farthing_vm::gas::thousands(value)
 }
 
 /// One step: `  who      does what                        result          gas`.
