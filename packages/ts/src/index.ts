@@ -1,1 +1,2 @@
 export * from "./voucher";
+export * from "./session";
