@@ -1,1 +1,2 @@
-export {};
+export * from "./voucher";
+export * from "./session";
