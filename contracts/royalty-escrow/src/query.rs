@@ -1,8 +1,8 @@
 use cosmwasm_std::{Addr, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use farthing_types::escrow::{
-    AcceptedTokensResponse, AssetInfo, ClaimableResponse, ConfigResponse, Deal, DealsBy,
-    DealsResponse, HeldAsset, HeldResponse, OwedResponse, WorkResponse,
+    AcceptedTokensResponse, AssetAmount, AssetInfo, ClaimableResponse, ConfigResponse, Deal,
+    DealsBy, DealsResponse, HeldResponse, OwedResponse, WorkResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -65,7 +65,10 @@ pub fn work(deps: Deps, work_id: u64, epoch: Option<u32>) -> ContractResult<Work
             let total = REVENUE
                 .may_load(deps.storage, (work_id, epoch, &a.key()))?
                 .unwrap_or_default();
-            Ok((a.clone(), total))
+            Ok(AssetAmount {
+                asset: a.clone(),
+                amount: total,
+            })
         })
         .collect::<StdResult<_>>()?;
     Ok(WorkResponse {
@@ -124,7 +127,7 @@ pub fn held(
         )
         .take(page_size(limit))
         .map(|r| {
-            r.map(|(k, amount)| HeldAsset {
+            r.map(|(k, amount)| AssetAmount {
                 asset: asset_of_key(&k),
                 amount,
             })

@@ -9,6 +9,9 @@ pub mod escrow;
 pub mod kyc;
 pub mod migrate;
 pub mod token;
+/// How `u64` values travel on the wire (as decimal strings); it lives in the voucher crate,
+/// the lowest crate of the suite, because a voucher's `channel_id` travels the same way.
+pub use farthing_voucher::wire;
 
 use cosmwasm_std::Timestamp;
 

@@ -24,6 +24,7 @@ use thiserror::Error;
 
 #[cfg(feature = "sign")]
 mod sign;
+pub mod wire;
 #[cfg(feature = "sign")]
 pub use sign::{high_s_form, public_key, sign, KeyType};
 
@@ -38,10 +39,14 @@ pub enum SignerKey {
     Ed25519(HexBinary),
 }
 
+/// A voucher. Its JSON form (the test vectors, the CLI) writes `channel_id` and
+/// `cumulative` as decimal strings, so that JavaScript reads them exactly.
 #[cw_serde]
 pub struct Voucher {
     pub chain_id: String,
     pub token: String,
+    #[serde(with = "crate::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub channel_id: u64,
     pub payee: String,
     pub cumulative: Uint128,

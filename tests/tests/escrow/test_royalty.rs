@@ -2,7 +2,8 @@ use cosmwasm_std::{to_json_binary, Uint128};
 use farthing_royalty_escrow::ContractError;
 use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::escrow::{
-    AssetInfo, ClaimableResponse, ExecuteMsg, QueryMsg, ReceiveMsg, Share, WorkResponse, WorkTerms,
+    AssetAmount, AssetInfo, ClaimableResponse, ExecuteMsg, QueryMsg, ReceiveMsg, Share,
+    WorkResponse, WorkTerms,
 };
 use farthing_types::kyc::{DenialCode, KycStatus};
 use farthing_types::token::ExecuteMsg as TokenMsg;
@@ -109,12 +110,12 @@ fn royalty_run(n: usize, payments: u128, amount: u128) {
     });
     assert_eq!(
         r.revenue,
-        vec![(
-            AssetInfo::Cw20 {
+        vec![AssetAmount {
+            asset: AssetInfo::Cw20 {
                 address: s.token.clone()
             },
-            u(received)
-        )]
+            amount: u(received)
+        }]
     );
 
     // While the split is open, each recipient gets floor(total * bps / 10,000).

@@ -8,7 +8,7 @@ use farthing_testing::{Suite, SuiteBuilder};
 use farthing_types::kyc::{
     Denial, DenialCode, KycStatus, PartyKind, PartyRole, Policy, TierLimit, TravelRule,
 };
-use farthing_types::token::{Channel, ExecuteMsg, QueryMsg, SignerKey};
+use farthing_types::token::{Channel, ExecuteMsg, OpenChannelResponse, QueryMsg, SignerKey};
 use farthing_voucher::VoucherError;
 
 use super::assert_token_rejected;
@@ -35,8 +35,9 @@ pub(super) fn open(s: &mut Suite, payer: &str, payee: &str, amount: u128, ttl: u
     let msg = open_msg(s, payee, amount, ttl);
     let payer = s.addr(payer);
     let resp = s.execute_token(&payer, &msg).unwrap();
-    let data: serde_json::Value = from_json(resp.data.expect("open_channel returns data")).unwrap();
-    data["channel"].as_u64().expect("channel id in data")
+    let data: OpenChannelResponse =
+        from_json(resp.data.expect("open_channel returns data")).unwrap();
+    data.channel
 }
 
 pub(super) fn channel(s: &Suite, id: u64) -> Channel {
@@ -930,7 +931,62 @@ fn a_channel_without_stops_carries_no_stop_mark_on_the_wire() {
     unpause(&mut s);
     exec(&mut s, "reader", &ExecuteMsg::StartClose { channel: id }).unwrap();
     let raw: serde_json::Value = s.query_token(&QueryMsg::Channel { channel: id });
-    assert_eq!(raw["stop_mark"], 10);
+    // u64s travel as decimal strings (farthing_types::wire), so JavaScript reads them exactly.
+    assert_eq!(raw["stop_mark"], "10");
+    assert_eq!(raw["id"], id.to_string());
+}
+
+#[test]
+fn channel_ids_travel_as_strings_and_0_2_clients_sending_numbers_still_work() {
+    let mut s = channel_suite();
+    let id = open(&mut s, "reader", "publisher", 100, DAY);
+    let resp = s
+        .execute_token(
+            &s.addr("reader"),
+            &ExecuteMsg::OpenChannel {
+                payee: s.addr("publisher").to_string(),
+                amount: u(1),
+                expires_at: s.now().plus_seconds(DAY),
+                signer: channel_signer(),
+                travel_rule_ref: None,
+            },
+        )
+        .unwrap();
+    let data: serde_json::Value = from_json(resp.data.unwrap()).unwrap();
+    assert_eq!(data, serde_json::json!({ "channel": (id + 1).to_string() }));
+    // What a generated TypeScript client sends (a string), and what a 0.2 client sent (a
+    // number), both reach the same channel.
+    let query = |q: serde_json::Value| -> serde_json::Value {
+        s.app.wrap().query_wasm_smart(s.token.clone(), &q).unwrap()
+    };
+    let by_string = query(serde_json::json!({ "channel": { "channel": id.to_string() } }));
+    let by_number = query(serde_json::json!({ "channel": { "channel": id } }));
+    assert_eq!(by_string, by_number);
+    assert_eq!(by_string["id"], id.to_string());
+    // A non-canonical id is refused rather than read as another channel.
+    let reader = s.addr("reader");
+    let before = s.balance(&reader);
+    for bad in [
+        serde_json::json!("01"),
+        serde_json::json!("-1"),
+        serde_json::json!(true),
+    ] {
+        let msg = serde_json::json!({ "start_close": { "channel": bad } });
+        let token = s.token.clone();
+        let err = s
+            .app
+            .execute_contract(reader.clone(), token, &msg, &[])
+            .unwrap_err();
+        let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+        assert!(
+            chain
+                .iter()
+                .any(|e| e.contains("expected a u64 as a decimal string")),
+            "{chain:?}"
+        );
+    }
+    assert_eq!(s.balance(&reader), before);
+    assert_eq!(channel(&s, id).closing_at, None);
 }
 
 #[test]

@@ -30,23 +30,10 @@ export const DAY = 86_400;
 /** packages/ts/../../artifacts */
 export const ARTIFACTS = path.resolve(__dirname, "../../../../artifacts");
 
-// ---- the ts-codegen 1.14.1 client interfaces (baseClient.ts), structurally ----
-
-export interface ICosmWasmClient {
-  queryContractSmart(contractAddr: string, query: any): Promise<any>;
-}
-
-export interface ISigningCosmWasmClient extends ICosmWasmClient {
-  execute(
-    sender: string,
-    contractAddress: string,
-    msg: any,
-    fee?: number | StdFee | "auto",
-    memo?: string,
-    funds?: Coin[],
-    chainConfig?: unknown,
-  ): Promise<any>;
-}
+// The generated clients' interfaces (src/generated/baseClient.ts): SimClient implements
+// them, so the generated clients run unchanged against the simulator.
+import type { ICosmWasmClient, ISigningCosmWasmClient } from "../../src/generated/baseClient";
+export type { ICosmWasmClient, ISigningCosmWasmClient };
 
 // ---- results and errors, shaped like a chain's ----
 
@@ -331,18 +318,10 @@ export async function createSim(options: SimOptions = {}): Promise<Sim> {
 
 // ---- the three contracts, wired as the story wires them ----
 
-export interface TierLimit {
-  max_per_transfer: string | null;
-  max_volume_per_window: string | null;
-  window_seconds: number;
-}
-
-export interface Policy {
-  blocked_jurisdictions: string[];
-  tier_limits: TierLimit[];
-  travel_rule: { threshold: string; min_tier: number } | null;
-  expiry_grace_seconds: number;
-}
+// The generated types: the harness speaks the wire format a dApp's client sends (u64s
+// such as `window_seconds` as strings).
+import type { Policy, RecordInput, TierLimit } from "../../src/generated/KycRegistry.types";
+export type { Policy, RecordInput, TierLimit };
 
 /** The story's policy: KP and IR blocked; tier 0: 500 a payment, 2,000 a day; tier 1: 5,000 and
  * 20,000; tiers 2-3: no limit; travel rule from 10,000 (tier 2); 7 days of grace after expiry. */
@@ -350,27 +329,14 @@ export function storyPolicy(): Policy {
   const tier = (perTransfer: string | null, perDay: string | null): TierLimit => ({
     max_per_transfer: perTransfer,
     max_volume_per_window: perDay,
-    window_seconds: DAY,
+    window_seconds: String(DAY),
   });
   return {
     blocked_jurisdictions: ["KP", "IR"],
     tier_limits: [tier("500", "2000"), tier("5000", "20000"), tier(null, null), tier(null, null)],
     travel_rule: { threshold: "10000", min_tier: 2 },
-    expiry_grace_seconds: 7 * DAY,
+    expiry_grace_seconds: String(7 * DAY),
   };
-}
-
-export interface RecordInput {
-  address: string;
-  status: "active" | "suspended" | "revoked";
-  tier: number;
-  kind: "individual" | "business" | "contract";
-  jurisdiction: string;
-  /** Timestamp: nanoseconds as a string. */
-  expires_at: string;
-  /** 32 bytes, hex. */
-  attestation: string;
-  reason: string;
 }
 
 /** A KYC record for `UpsertRecords`: active, tier 2, an individual in DE, valid for a year. */
@@ -446,7 +412,7 @@ export async function deploy(sim: Sim, policy: Policy = storyPolicy()): Promise<
   const escrow = await client.instantiate(
     owner,
     codeIds.escrow,
-    { owner: null, registry, accepted_cw20: [token], dispute_timeout_seconds: 14 * DAY },
+    { owner: null, registry, accepted_cw20: [token], dispute_timeout_seconds: String(14 * DAY) },
     "escrow",
   );
   await client.execute(accounts.officer, registry, {

@@ -7,7 +7,9 @@ use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 #[cw_serde]
 #[derive(Eq, PartialOrd, Ord, Hash)]
 pub enum AssetInfo {
+    /// A native coin of the chain (bank module), by denom.
     Native { denom: String },
+    /// A cw20 token contract, by address.
     Cw20 { address: Addr },
 }
 
@@ -38,6 +40,8 @@ pub struct InstantiateMsg {
     /// cw20 tokens accepted for deals and royalties.
     pub accepted_cw20: Vec<String>,
     /// How long an arbiter has to rule on a dispute before the payer is refunded.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub dispute_timeout_seconds: u64,
 }
 
@@ -72,12 +76,25 @@ pub struct WorkTerms {
     pub accepted: Vec<AssetInfo>,
 }
 
-/// What a cw20 `Send` to this contract asks for.
+/// What a cw20 `Send` to this contract asks for: the `msg` of the token's `Send`, as
+/// base64 JSON. The tokens sent are the deposit or the payment; the `Send`'s sender is
+/// the payer. The token must be on the escrow's accepted list (`AllowToken`).
 #[cw_serde]
 pub enum ReceiveMsg {
+    /// Open a deal funded by the tokens sent.
     CreateDeal(DealTerms),
-    TopUp { deal_id: u64 },
-    Pay { work_id: u64 },
+    /// Payer: add the tokens sent to an open deal in the same token, as a new milestone.
+    TopUp {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
+        deal_id: u64,
+    },
+    /// Pay a work with the tokens sent (the work must accept the token).
+    Pay {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
+        work_id: u64,
+    },
 }
 
 #[cw_ownable_execute]
@@ -91,53 +108,76 @@ pub enum ExecuteMsg {
     CreateDeal(DealTerms),
     /// Payer: add a native deposit (appended as a new milestone).
     TopUp {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
     },
     /// Payer or arbiter: release one milestone, or every unreleased one.
     Release {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
         milestone: Option<u32>,
     },
     /// Anyone, after expiry of an open deal: what is not released goes to the payer.
     Refund {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
     },
     /// Payer or payee, before expiry: stop the clock until the dispute ends.
     OpenDispute {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
     },
     /// Arbiter, on a disputed deal: `to_payee` of what remains, the rest to the payer.
     Resolve {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
         to_payee: Uint128,
     },
     /// Payer or payee: propose a split of what remains.
     ProposeSettlement {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
         to_payee: Uint128,
     },
     /// The other party: accept the standing proposal.
     AcceptSettlement {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
     },
     /// Anyone, after a dispute's deadline with no ruling: refund the payer.
     ExpireDispute {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         deal_id: u64,
     },
 
     // ---- royalties ----
+    /// Anyone: register a work with its royalty split; the sender owns it.
     RegisterWork(WorkTerms),
     /// Work owner: new recipients for later payments; the current split is closed.
     UpdateSplit {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         work_id: u64,
         recipients: Vec<Share>,
     },
     /// Pay a work with exactly one native coin attached.
     Pay {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         work_id: u64,
     },
     /// Recipient: pull what is owed for one split (default: the current one) and asset.
     Claim {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         work_id: u64,
         epoch: Option<u32>,
         asset: AssetInfo,
@@ -174,19 +214,13 @@ pub enum ExecuteMsg {
     /// who must pass compliance. Such funds arrived outside the escrow's messages (a plain
     /// cw20 transfer, a bank send) and are owed to nobody; this is their way out. What the
     /// escrow owes can never be swept.
-    SweepStray {
-        asset: AssetInfo,
-        to: String,
-    },
-    AllowToken {
-        address: String,
-    },
-    DisallowToken {
-        address: String,
-    },
-    SetRegistry {
-        registry: Option<String>,
-    },
+    SweepStray { asset: AssetInfo, to: String },
+    /// Owner: accept a cw20 token for deals and royalties.
+    AllowToken { address: String },
+    /// Owner: stop accepting a cw20 token for new deals and payments.
+    DisallowToken { address: String },
+    /// Owner: point the compliance checks at another registry, or `None` to turn them off.
+    SetRegistry { registry: Option<String> },
 }
 
 #[cw_serde]
@@ -197,11 +231,11 @@ pub struct Milestone {
 
 #[cw_serde]
 pub enum DealStatus {
+    /// Deposited; milestones are released, or refunded after expiry.
     Open,
     /// The clock is stopped; the arbiter rules, or the parties settle, before `deadline`.
-    Disputed {
-        deadline: Timestamp,
-    },
+    Disputed { deadline: Timestamp },
+    /// Everything is paid out, refunded or held; nothing more can happen.
     Closed,
 }
 
@@ -213,6 +247,8 @@ pub struct Settlement {
 
 #[cw_serde]
 pub struct Deal {
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub id: u64,
     pub payer: Addr,
     pub payee: Addr,
@@ -240,6 +276,8 @@ impl Deal {
 
 #[cw_serde]
 pub struct Work {
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub id: u64,
     pub name: String,
     pub owner: Addr,
@@ -256,8 +294,11 @@ pub struct SplitShare {
 
 #[cw_serde]
 pub enum DealsBy {
+    /// Deals this address pays for.
     Payer(String),
+    /// Deals this address is paid by.
     Payee(String),
+    /// Deals this address arbitrates.
     Arbiter(String),
 }
 
@@ -265,19 +306,35 @@ pub enum DealsBy {
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
+    /// One deal.
     #[returns(Deal)]
-    Deal { deal_id: u64 },
+    Deal {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
+        deal_id: u64,
+    },
     /// Deals in id order, all or by one party.
     #[returns(DealsResponse)]
     Deals {
         by: Option<DealsBy>,
+        #[serde(default, with = "farthing_voucher::wire::opt_u64_str")]
+        #[schemars(with = "Option<cosmwasm_std::Uint64>")]
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// A work and one of its splits (default: the current one), with its revenue.
     #[returns(WorkResponse)]
-    Work { work_id: u64, epoch: Option<u32> },
+    Work {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
+        work_id: u64,
+        epoch: Option<u32>,
+    },
+    /// What `address` may claim now from a split in one asset, and has claimed so far.
     #[returns(ClaimableResponse)]
     Claimable {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         work_id: u64,
         epoch: Option<u32>,
         asset: AssetInfo,
@@ -305,6 +362,7 @@ pub enum QueryMsg {
     /// what it holds, and the stray rest that `SweepStray` may move.
     #[returns(OwedResponse)]
     Owed { asset: AssetInfo },
+    /// The registry consulted and the dispute timeout.
     #[returns(ConfigResponse)]
     Config {},
 }
@@ -322,8 +380,9 @@ pub struct WorkResponse {
     pub work: Work,
     pub epoch: u32,
     pub recipients: Vec<SplitShare>,
-    /// Revenue received by this split, per asset.
-    pub revenue: Vec<(AssetInfo, Uint128)>,
+    /// Revenue received by this split, one entry per accepted asset, in the order of
+    /// `work.accepted`.
+    pub revenue: Vec<AssetAmount>,
 }
 
 #[cw_serde]
@@ -332,19 +391,18 @@ pub struct ClaimableResponse {
     pub claimed: Uint128,
 }
 
-/// An amount held for an address in one asset.
+/// An amount of one asset: a split's revenue (`WorkResponse`) or what is held for an
+/// address (`HeldResponse`).
 #[cw_serde]
-pub struct HeldAsset {
-    /// The held asset.
+pub struct AssetAmount {
     pub asset: AssetInfo,
-    /// The total held in that asset.
     pub amount: Uint128,
 }
 
 #[cw_serde]
 pub struct HeldResponse {
     /// One page of held payouts, in storage-key order.
-    pub held: Vec<HeldAsset>,
+    pub held: Vec<AssetAmount>,
 }
 
 #[cw_serde]
@@ -366,6 +424,8 @@ pub struct OwedResponse {
 #[cw_serde]
 pub struct ConfigResponse {
     pub registry: Option<Addr>,
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub dispute_timeout_seconds: u64,
 }
 
@@ -373,6 +433,8 @@ pub struct ConfigResponse {
 #[cw_serde]
 pub struct CreateDealResponse {
     /// The id of the new deal.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub deal_id: u64,
 }
 
@@ -380,6 +442,8 @@ pub struct CreateDealResponse {
 #[cw_serde]
 pub struct RegisterWorkResponse {
     /// The id of the new work.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub work_id: u64,
 }
 

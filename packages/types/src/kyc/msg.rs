@@ -41,6 +41,7 @@ pub enum ExecuteMsg {
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
+    /// The record of one address (`None` if it has none).
     #[returns(RecordResponse)]
     Record { address: String },
     /// Records in address order, optionally only those with `status` and/or in `jurisdiction`.
@@ -58,8 +59,10 @@ pub enum QueryMsg {
         to: String,
         amount: Uint128,
     },
+    /// The policy: blocked jurisdictions, tier limits, travel rule, expiry grace.
     #[returns(Policy)]
     Policy {},
+    /// The compliance officers, in address order, paginated.
     #[returns(OfficersResponse)]
     Officers {
         start_after: Option<String>,
@@ -70,6 +73,8 @@ pub enum QueryMsg {
     #[returns(AuditLogResponse)]
     AuditLog {
         subject: Option<String>,
+        #[serde(default, with = "farthing_voucher::wire::opt_u64_str")]
+        #[schemars(with = "Option<cosmwasm_std::Uint64>")]
         start_after: Option<u64>,
         limit: Option<u32>,
         descending: Option<bool>,
@@ -124,6 +129,8 @@ impl AuditAction {
 /// One append-only entry of the on-chain audit log.
 #[cw_serde]
 pub struct AuditEntry {
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub seq: u64,
     /// Who made the change.
     pub actor: Addr,
@@ -135,6 +142,8 @@ pub struct AuditEntry {
     /// Status after the change, for record changes.
     pub status: Option<KycStatus>,
     pub time: Timestamp,
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub height: u64,
 }
 

@@ -11,6 +11,8 @@ pub struct TierLimit {
     /// Enforced by the token, which keeps each sender's window.
     pub max_volume_per_window: Option<Uint128>,
     /// Length of the rolling volume window. Must be positive when a volume limit is set.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub window_seconds: u64,
 }
 
@@ -31,6 +33,8 @@ pub struct Policy {
     /// `None`: no travel-rule threshold.
     pub travel_rule: Option<TravelRule>,
     /// After `expires_at`, an address may still receive (never send) for this many seconds.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub expiry_grace_seconds: u64,
 }
 

@@ -12,7 +12,9 @@ use super::{GateRecord, KycStatus, Policy};
 #[cw_serde]
 #[derive(Copy, Eq)]
 pub enum PartyRole {
+    /// The account whose balance moves.
     Sender,
+    /// The account that receives.
     Recipient,
     /// The account that spends an allowance on behalf of the sender.
     Spender,
@@ -34,10 +36,13 @@ impl PartyRole {
 pub enum DenialCode {
     /// The address has no record in the registry.
     NotListed,
+    /// An officer suspended the address's record.
     Suspended,
+    /// An officer revoked the address's record.
     Revoked,
     /// KYC expired (for a recipient: and the grace period is over too).
     Expired,
+    /// The address's jurisdiction is on the policy's blocked list.
     JurisdictionBlocked,
     /// The amount exceeds the sender's tier `max_per_transfer`.
     OverPerTransferLimit,

@@ -85,62 +85,60 @@ pub struct Payout {
 #[cw_serde]
 pub enum ExecuteMsg {
     // ---- cw20-base 2.0, same JSON ----
-    Transfer {
-        recipient: String,
-        amount: Uint128,
-    },
-    Burn {
-        amount: Uint128,
-    },
+    /// Move `amount` from the sender to `recipient` (both pass the compliance gate).
+    Transfer { recipient: String, amount: Uint128 },
+    /// Destroy `amount` of the sender's balance (the sender passes the gate).
+    Burn { amount: Uint128 },
+    /// Transfer to a contract and call its `Receive` hook with `msg` (base64 JSON).
     Send {
         contract: String,
         amount: Uint128,
         msg: Binary,
     },
+    /// Let `spender` move `amount` more of the sender's balance, until `expires`.
     IncreaseAllowance {
         spender: String,
         amount: Uint128,
         expires: Option<Expiration>,
     },
+    /// Lower `spender`'s allowance by `amount` (to zero at most: the allowance is removed).
     DecreaseAllowance {
         spender: String,
         amount: Uint128,
         expires: Option<Expiration>,
     },
+    /// Spender: move `amount` of `owner`'s balance to `recipient` (owner, spender and
+    /// recipient all pass the gate).
     TransferFrom {
         owner: String,
         recipient: String,
         amount: Uint128,
     },
+    /// Spender: `Send` from `owner`'s balance to a contract.
     SendFrom {
         owner: String,
         contract: String,
         amount: Uint128,
         msg: Binary,
     },
-    BurnFrom {
-        owner: String,
-        amount: Uint128,
-    },
-    Mint {
-        recipient: String,
-        amount: Uint128,
-    },
-    UpdateMinter {
-        new_minter: Option<String>,
-    },
+    /// Spender: burn `amount` of `owner`'s balance.
+    BurnFrom { owner: String, amount: Uint128 },
+    /// Minter: create `amount` for `recipient` (who passes the gate), within the cap.
+    Mint { recipient: String, amount: Uint128 },
+    /// Minter: hand the minter role to `new_minter`, or drop it with `None`.
+    UpdateMinter { new_minter: Option<String> },
+    /// Marketing account: change the marketing fields (`None` leaves a field unchanged).
     UpdateMarketing {
         project: Option<String>,
         description: Option<String>,
         marketing: Option<String>,
     },
+    /// Marketing account: set the logo (a URL, or an embedded SVG or PNG up to 5 KB).
     UploadLogo(Logo),
 
     // ---- micropayments ----
     /// Pays many recipients atomically: the sender is checked once, each recipient once.
-    BatchTransfer {
-        transfers: Vec<Payout>,
-    },
+    BatchTransfer { transfers: Vec<Payout> },
     /// A transfer carrying an invoice reference (≤ 64 bytes) in its event; with a
     /// `travel_rule_ref` (32-byte hash of the off-chain travel-rule message) it may go at or
     /// above the travel-rule threshold without the tier requirement.
@@ -153,27 +151,20 @@ pub enum ExecuteMsg {
 
     // ---- issuer controls ----
     /// Pauser: stop every balance movement.
-    Pause {
-        reason: String,
-    },
-    Unpause {
-        reason: String,
-    },
+    Pause { reason: String },
+    /// Pauser: let balances move again.
+    Unpause { reason: String },
     /// Freezer: the address can neither send nor receive.
-    Freeze {
-        address: String,
-        reason: String,
-    },
-    Unfreeze {
-        address: String,
-        reason: String,
-    },
+    Freeze { address: String, reason: String },
+    /// Freezer: let the address send and receive again.
+    Unfreeze { address: String, reason: String },
     /// Freezer: lock `amount` more of the address's balance (the frozen part cannot move).
     FreezeTokens {
         address: String,
         amount: Uint128,
         reason: String,
     },
+    /// Freezer: release `amount` of the address's frozen part.
     UnfreezeTokens {
         address: String,
         amount: Uint128,
@@ -197,21 +188,17 @@ pub enum ExecuteMsg {
     },
 
     // ---- administration (owner) ----
-    GrantRole {
-        role: Role,
-        address: String,
-    },
-    RevokeRole {
-        role: Role,
-        address: String,
-    },
+    /// Owner: give `address` an issuer role.
+    GrantRole { role: Role, address: String },
+    /// Owner: take an issuer role from `address`.
+    RevokeRole { role: Role, address: String },
     /// Point the gate at another registry, or `None` to turn compliance off.
-    SetRegistry {
-        registry: Option<String>,
-    },
+    SetRegistry { registry: Option<String> },
     /// Owner: how long a payee has to submit its last voucher after the payer starts closing
     /// a channel (at least `MIN_SETTLE_SECONDS`).
     SetSettlePeriod {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         seconds: u64,
     },
 
@@ -230,33 +217,41 @@ pub enum ExecuteMsg {
     },
     /// Payer: lock more into an open channel.
     TopUpChannel {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         channel: u64,
         amount: Uint128,
     },
     /// Payer: move the expiry later.
     ExtendChannel {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         channel: u64,
         expires_at: Timestamp,
     },
     /// Payee: claim up to the voucher's cumulative amount; with `close`, also close the
     /// channel and return the rest to the payer, in the same transaction.
     Claim {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         channel: u64,
         cumulative: Uint128,
         signature: HexBinary,
         close: Option<bool>,
     },
     /// Payee: claim several channels at once (ed25519 vouchers verified in one batch).
-    ClaimMany {
-        claims: Vec<ChannelClaim>,
-    },
+    ClaimMany { claims: Vec<ChannelClaim> },
     /// Payer: start closing; the payee has the settle period to submit its last voucher.
     StartClose {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         channel: u64,
     },
     /// Close and return what is not claimed to the payer: the payee at any time; the payer
     /// after the settle period, or after expiry.
     CloseChannel {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
         channel: u64,
     },
 }
@@ -265,11 +260,15 @@ pub enum ExecuteMsg {
 #[cw_serde]
 pub struct OpenChannelResponse {
     /// The new channel's id.
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub channel: u64,
 }
 
 #[cw_serde]
 pub struct ChannelClaim {
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub channel: u64,
     pub cumulative: Uint128,
     pub signature: HexBinary,
@@ -277,6 +276,8 @@ pub struct ChannelClaim {
 
 #[cw_serde]
 pub struct Channel {
+    #[serde(with = "farthing_voucher::wire::u64_str")]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub id: u64,
     pub payer: Addr,
     pub payee: Addr,
@@ -296,7 +297,12 @@ pub struct Channel {
     /// has been paused plus seconds the payer has been frozen by the issuer. `expires_at`
     /// and `closing_at` move later by every second of either, so that neither a pause nor a
     /// freeze of the payer eats the payee's time to claim or the channel's life.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(
+        default,
+        with = "farthing_voucher::wire::u64_str",
+        skip_serializing_if = "is_zero"
+    )]
+    #[schemars(with = "cosmwasm_std::Uint64")]
     pub stop_mark: u64,
 }
 
@@ -321,7 +327,9 @@ impl Channel {
 
 #[cw_serde]
 pub enum ChannelsBy {
+    /// Channels this address pays from.
     Payer(String),
+    /// Channels this address is paid through.
     Payee(String),
 }
 
@@ -335,33 +343,42 @@ pub struct ChannelsResponse {
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     // ---- cw20-base 2.0, same JSON and responses ----
+    /// The address's balance (frozen part included; see `Account`).
     #[returns(cw20::BalanceResponse)]
     Balance { address: String },
+    /// Name, symbol, decimals and total supply.
     #[returns(cw20::TokenInfoResponse)]
     TokenInfo {},
+    /// The minter and its cap, if minting is enabled.
     #[returns(Option<MinterResponse>)]
     Minter {},
+    /// What `spender` may still move of `owner`'s balance, and until when.
     #[returns(cw20::AllowanceResponse)]
     Allowance { owner: String, spender: String },
+    /// Every allowance `owner` has given, in spender order, paginated.
     #[returns(cw20::AllAllowancesResponse)]
     AllAllowances {
         owner: String,
         start_after: Option<String>,
         limit: Option<u32>,
     },
+    /// Every allowance `spender` has received, in owner order, paginated.
     #[returns(cw20::AllSpenderAllowancesResponse)]
     AllSpenderAllowances {
         spender: String,
         start_after: Option<String>,
         limit: Option<u32>,
     },
+    /// Every account holding a balance, in address order, paginated.
     #[returns(cw20::AllAccountsResponse)]
     AllAccounts {
         start_after: Option<String>,
         limit: Option<u32>,
     },
+    /// The marketing fields.
     #[returns(cw20::MarketingInfoResponse)]
     MarketingInfo {},
+    /// The embedded logo (an error if the logo is a URL or unset).
     #[returns(cw20::DownloadLogoResponse)]
     DownloadLogo {},
 
@@ -373,21 +390,32 @@ pub enum QueryMsg {
         to: String,
         amount: Uint128,
     },
+    /// Balance, frozen state, available amount and volume window of an address.
     #[returns(AccountResponse)]
     Account { address: String },
+    /// The registry the gate consults, and whether the token is paused.
     #[returns(ConfigResponse)]
     Config {},
+    /// Holders of an issuer role, in address order, paginated.
     #[returns(RolesResponse)]
     Roles {
         role: Role,
         start_after: Option<String>,
         limit: Option<u32>,
     },
+    /// One payment channel.
     #[returns(Channel)]
-    Channel { channel: u64 },
+    Channel {
+        #[serde(with = "farthing_voucher::wire::u64_str")]
+        #[schemars(with = "cosmwasm_std::Uint64")]
+        channel: u64,
+    },
+    /// Channels of one payer or one payee, in id order, paginated.
     #[returns(ChannelsResponse)]
     Channels {
         by: ChannelsBy,
+        #[serde(default, with = "farthing_voucher::wire::opt_u64_str")]
+        #[schemars(with = "Option<cosmwasm_std::Uint64>")]
         start_after: Option<u64>,
         limit: Option<u32>,
     },
