@@ -691,12 +691,11 @@ fn chain_root(s: &str, dot: usize) -> String {
             j -= 1;
         }
         let end = j;
-        let name_end;
-        if b[end - 1] == b')' {
-            name_end = matching_open(b, end - 1);
+        let name_end = if b[end - 1] == b')' {
+            matching_open(b, end - 1)
         } else {
-            name_end = end;
-        }
+            end
+        };
         let mut start = name_end;
         while start > 0 && ident(b[start - 1]) {
             start -= 1;
