@@ -20,3 +20,5 @@ export * from "./voucher";
 export * from "./session";
 export * from "./hook";
 export * from "./gas";
+export * from "./events";
+export * from "./errors";

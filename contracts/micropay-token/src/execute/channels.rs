@@ -9,8 +9,8 @@ use cosmwasm_std::{
     to_json_binary, Addr, Deps, DepsMut, Env, HexBinary, MessageInfo, Response, Timestamp, Uint128,
 };
 use farthing_types::token::{
-    events, Channel, ChannelClaim, OpenChannelResponse, SignerKey, MAX_CHANNEL_SECONDS, MAX_CLAIMS,
-    MAX_SETTLE_SECONDS, MIN_SETTLE_SECONDS,
+    events, events::ChannelKind, Channel, ChannelClaim, OpenChannelResponse, SignerKey,
+    MAX_CHANNEL_SECONDS, MAX_CLAIMS, MAX_SETTLE_SECONDS, MIN_SETTLE_SECONDS,
 };
 use farthing_voucher::{check_key, verify, verify_many, Voucher};
 
@@ -141,7 +141,7 @@ pub fn open(
     Ok(Response::new()
         .set_data(to_json_binary(&OpenChannelResponse { channel: id })?)
         .add_event(events::channel(
-            "channel_opened",
+            ChannelKind::Opened,
             id,
             &info.sender,
             amount,
@@ -178,7 +178,7 @@ pub fn top_up(
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(events::channel(
-            "channel_topped_up",
+            ChannelKind::ToppedUp,
             channel,
             &info.sender,
             amount,
@@ -208,7 +208,7 @@ pub fn extend(
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
         .add_event(events::channel(
-            "channel_extended",
+            ChannelKind::Extended,
             channel,
             &info.sender,
             Uint128::zero(),
@@ -308,13 +308,10 @@ fn finish(
     }
     ch.closed = true;
     CHANNELS_PRIMARY.save(deps.storage, ch.id, &ch)?;
-    let mut event = events::channel("channel_closed", ch.id, by, rest, ch.claimed);
-    if let Some(code) = held {
-        // The refund was credited to the payer as frozen tokens: the payer was stopped
-        // (`code`) and must not get back for free use what its payee could not claim.
-        event = event.add_attribute("held", code);
-    }
-    Ok(resp.add_event(event))
+    // With `held`, the refund was credited to the payer as frozen tokens: the payer was
+    // stopped (`held` is the code) and must not get back for free use what its payee could
+    // not claim.
+    Ok(resp.add_event(events::channel_closed(ch.id, by, rest, ch.claimed, held)))
 }
 
 pub fn claim(
@@ -337,7 +334,7 @@ pub fn claim(
     let ch = settle(deps.branch(), &env, ch, cumulative, amount)?;
     let resp = Response::new()
         .add_event(events::channel(
-            "channel_claimed",
+            ChannelKind::Claimed,
             channel,
             &info.sender,
             amount,
@@ -399,7 +396,7 @@ pub fn claim_many(
         CHANNELS_PRIMARY.save(deps.storage, id, &ch)?;
         total = total.checked_add(amount)?;
         resp = resp.add_event(events::channel(
-            "channel_claimed",
+            ChannelKind::Claimed,
             id,
             &info.sender,
             amount,
@@ -427,16 +424,12 @@ pub fn start_close(deps: DepsMut, env: Env, info: MessageInfo, channel: u64) -> 
     ch.closing_at = Some(closing_at);
     CHANNELS_PRIMARY.save(deps.storage, channel, &ch)?;
     Ok(Response::new()
-        .add_event(
-            events::channel(
-                "channel_closing",
-                channel,
-                &info.sender,
-                Uint128::zero(),
-                ch.claimed,
-            )
-            .add_attribute("closing_at", closing_at.seconds().to_string()),
-        )
+        .add_event(events::channel_closing(
+            channel,
+            &info.sender,
+            ch.claimed,
+            closing_at,
+        ))
         .add_attribute("action", "start_close")
         .add_attribute("sender", info.sender))
 }

@@ -58,6 +58,7 @@ pub fn claim_held(
             &asset,
             amount,
             &info.sender,
+            None,
         ))
         .add_attribute("action", "claim_held")
         .add_attribute("sender", info.sender)
@@ -98,10 +99,14 @@ pub fn resolve_held(
     let amount = take_held(&mut deps, &address, &asset, None)?;
     Ok(Response::new()
         .add_message(payout::send(deps.storage, &asset, &to, amount)?)
-        .add_event(
-            events::held_released(&address, &to, &asset, amount, &info.sender)
-                .add_attribute("reason", reason),
-        )
+        .add_event(events::held_released(
+            &address,
+            &to,
+            &asset,
+            amount,
+            &info.sender,
+            Some(&reason),
+        ))
         .add_attribute("action", "resolve_held")
         .add_attribute("sender", info.sender))
 }

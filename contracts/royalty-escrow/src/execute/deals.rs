@@ -4,8 +4,8 @@
 
 use cosmwasm_std::{to_json_binary, Addr, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    events, AssetInfo, CreateDealResponse, Deal, DealStatus, DealTerms, Milestone, Settlement,
-    MAX_MILESTONES,
+    events, events::DealKind, AssetInfo, CreateDealResponse, Deal, DealStatus, DealTerms,
+    Milestone, Settlement, MAX_MILESTONES,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -175,7 +175,7 @@ pub fn top_up(
     deals().save(deps.storage, deal_id, &deal)?;
     Ok(resp
         .add_event(events::deal(
-            "topped_up",
+            DealKind::ToppedUp,
             deal_id,
             &sender,
             Uint128::zero(),
@@ -191,7 +191,7 @@ pub fn top_up(
 fn void_proposal(deal: &mut Deal, by: &Addr, resp: Response) -> Response {
     match deal.proposal.take() {
         Some(_) => resp.add_event(events::deal(
-            "settlement_voided",
+            DealKind::SettlementVoided,
             deal.id,
             by,
             Uint128::zero(),
@@ -207,7 +207,7 @@ fn close_with_split(
     env: &Env,
     mut deal: Deal,
     to_payee: Uint128,
-    kind: &str,
+    kind: DealKind,
     by: &Addr,
 ) -> ContractResult {
     let remaining = deal.remaining();
@@ -228,7 +228,7 @@ fn close_with_split(
     deals().save(deps.storage, deal.id, &deal)?;
     let resp = Response::new()
         .add_event(events::deal(kind, deal.id, by, to_payee, to_payer))
-        .add_attribute("action", kind)
+        .add_attribute("action", kind.as_str())
         .add_attribute("sender", by)
         .add_attribute("deal_id", deal.id.to_string());
     let resp = payout::pay(
@@ -292,7 +292,7 @@ pub fn release(
     deals().save(deps.storage, deal_id, &deal)?;
     let resp = resp
         .add_event(events::deal(
-            "released",
+            DealKind::Released,
             deal_id,
             &sender,
             amount,
@@ -323,7 +323,14 @@ pub fn refund(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> ContractRe
             expires_at: deal.expires_at,
         });
     }
-    close_with_split(deps, &env, deal, Uint128::zero(), "refunded", &sender)
+    close_with_split(
+        deps,
+        &env,
+        deal,
+        Uint128::zero(),
+        DealKind::Refunded,
+        &sender,
+    )
 }
 
 pub fn open_dispute(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> ContractResult {
@@ -348,7 +355,7 @@ pub fn open_dispute(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> Cont
     deals().save(deps.storage, deal_id, &deal)?;
     Ok(Response::new()
         .add_event(events::deal(
-            "dispute_opened",
+            DealKind::DisputeOpened,
             deal_id,
             &sender,
             Uint128::zero(),
@@ -372,7 +379,7 @@ pub fn resolve(
     if !matches!(deal.status, DealStatus::Disputed { .. }) {
         return Err(wrong_status(&deal, "disputed"));
     }
-    close_with_split(deps, &env, deal, to_payee, "resolved", &sender)
+    close_with_split(deps, &env, deal, to_payee, DealKind::Resolved, &sender)
 }
 
 pub fn propose(deps: DepsMut, sender: Addr, deal_id: u64, to_payee: Uint128) -> ContractResult {
@@ -397,7 +404,7 @@ pub fn propose(deps: DepsMut, sender: Addr, deal_id: u64, to_payee: Uint128) -> 
     deals().save(deps.storage, deal_id, &deal)?;
     Ok(Response::new()
         .add_event(events::deal(
-            "settlement_proposed",
+            DealKind::SettlementProposed,
             deal_id,
             &sender,
             to_payee,
@@ -422,7 +429,14 @@ pub fn accept(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> ContractRe
     if proposal.proposer == sender {
         return Err(ContractError::OwnProposal);
     }
-    close_with_split(deps, &env, deal, proposal.to_payee, "settled", &sender)
+    close_with_split(
+        deps,
+        &env,
+        deal,
+        proposal.to_payee,
+        DealKind::Settled,
+        &sender,
+    )
 }
 
 pub fn expire_dispute(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> ContractResult {
@@ -438,7 +452,7 @@ pub fn expire_dispute(deps: DepsMut, env: Env, sender: Addr, deal_id: u64) -> Co
         &env,
         deal,
         Uint128::zero(),
-        "dispute_expired",
+        DealKind::DisputeExpired,
         &sender,
     )
 }

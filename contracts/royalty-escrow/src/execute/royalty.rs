@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use cosmwasm_std::{to_json_binary, Addr, Deps, DepsMut, Env, Response, Uint128};
 use farthing_types::escrow::{
-    entitlement, events, AssetInfo, RegisterWorkResponse, Share, SplitShare, Work, WorkTerms,
-    MAX_RECIPIENTS, MAX_WORK_ASSETS, MAX_WORK_NAME, TOTAL_BPS,
+    entitlement, events, events::WorkKind, AssetInfo, RegisterWorkResponse, Share, SplitShare,
+    Work, WorkTerms, MAX_RECIPIENTS, MAX_WORK_ASSETS, MAX_WORK_NAME, TOTAL_BPS,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -94,7 +94,7 @@ pub fn register(deps: DepsMut, env: Env, owner: Addr, terms: WorkTerms) -> Contr
     Ok(Response::new()
         .set_data(to_json_binary(&RegisterWorkResponse { work_id: id })?)
         .add_event(events::work(
-            "work_registered",
+            WorkKind::Registered,
             id,
             &owner,
             0,
@@ -130,7 +130,7 @@ pub fn update_split(
     SPLITS.save(deps.storage, (work_id, work.epoch), &recipients)?;
     Ok(Response::new()
         .add_event(events::work(
-            "split_updated",
+            WorkKind::SplitUpdated,
             work_id,
             &sender,
             work.epoch,

@@ -1,7 +1,7 @@
 //! Typed events of the micropayment token, for compliance indexing. On chain they
 //! appear as `wasm-<name>`. cw20 messages keep cw20-base's attributes in the `wasm` event.
 
-use cosmwasm_std::{Addr, Event, HexBinary, Uint128};
+use cosmwasm_std::{Addr, Event, HexBinary, Timestamp, Uint128};
 
 use super::Role;
 
@@ -124,9 +124,68 @@ pub fn registry_set(registry: Option<&Addr>, owner: &Addr) -> Event {
         .add_attribute("owner", owner)
 }
 
-/// A channel changed: `kind` is channel_opened, channel_topped_up, channel_extended,
-/// channel_claimed, channel_closing or channel_closed.
-pub fn channel(kind: &str, id: u64, by: &Addr, amount: Uint128, total: Uint128) -> Event {
+/// What happened to a channel, for [`channel`]: the event type is `token_<as_str>`.
+/// Closing and closing-started have their own builders ([`channel_closing`],
+/// [`channel_closed`]): they carry one more attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// `open_channel`: `amount` and `total` are the deposit.
+    Opened,
+    /// `top_up_channel`: `amount` is the top-up, `total` the new deposit.
+    ToppedUp,
+    /// `extend_channel`: `amount` is 0, `total` the deposit.
+    Extended,
+    /// `claim` / `claim_many`: `amount` is what this claim paid, `total` all claimed so far.
+    Claimed,
+}
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 4] = [
+        ChannelKind::Opened,
+        ChannelKind::ToppedUp,
+        ChannelKind::Extended,
+        ChannelKind::Claimed,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Opened => "channel_opened",
+            ChannelKind::ToppedUp => "channel_topped_up",
+            ChannelKind::Extended => "channel_extended",
+            ChannelKind::Claimed => "channel_claimed",
+        }
+    }
+}
+
+/// A channel changed (see [`ChannelKind`]).
+pub fn channel(kind: ChannelKind, id: u64, by: &Addr, amount: Uint128, total: Uint128) -> Event {
+    channel_event(kind.as_str(), id, by, amount, total)
+}
+
+/// The payer started closing: the payee may claim until `closing_at` (seconds).
+pub fn channel_closing(id: u64, by: &Addr, claimed: Uint128, closing_at: Timestamp) -> Event {
+    channel_event("channel_closing", id, by, Uint128::zero(), claimed)
+        .add_attribute("closing_at", closing_at.seconds().to_string())
+}
+
+/// The channel closed: `refunded` (what was not claimed) went back to the payer, `claimed`
+/// is all the payee got. `held` is the code the payer was stopped for, when the refund was
+/// credited as frozen tokens.
+pub fn channel_closed(
+    id: u64,
+    by: &Addr,
+    refunded: Uint128,
+    claimed: Uint128,
+    held: Option<&str>,
+) -> Event {
+    let e = channel_event("channel_closed", id, by, refunded, claimed);
+    match held {
+        Some(code) => e.add_attribute("held", code),
+        None => e,
+    }
+}
+
+fn channel_event(kind: &str, id: u64, by: &Addr, amount: Uint128, total: Uint128) -> Event {
     Event::new(format!("token_{kind}"))
         .add_attribute("channel", id.to_string())
         .add_attribute("by", by)
