@@ -191,13 +191,13 @@ export const ESCROW_ERROR_CODES = [
 export type DenialCode = (typeof DENIAL_CODES)[number];
 export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
 export type TokenErrorCode = (typeof TOKEN_ERROR_CODES)[number];
-export type VoucherErrorCode = (typeof VOUCHER_ERROR_CODES)[number];
+export type VoucherRefusalCode = (typeof VOUCHER_ERROR_CODES)[number];
 export type EscrowErrorCode = (typeof ESCROW_ERROR_CODES)[number];
 
 /** Everything the registry answers or fails with: its errors and its verdicts' codes. */
 export type RegistryRefusalCode = RegistryErrorCode | DenialCode;
 /** Everything the token answers or fails with. */
-export type TokenRefusalCode = TokenErrorCode | VoucherErrorCode | DenialCode;
+export type TokenRefusalCode = TokenErrorCode | VoucherRefusalCode | DenialCode;
 /** Everything the escrow fails with or holds a payout for. */
 export type EscrowRefusalCode = EscrowErrorCode | DenialCode;
 /** Every code of every contract. */
