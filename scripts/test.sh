@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace: unit tests, the multi-contract simulation suites,
-# and the real-VM tests on the built wasm (packages/vm: migrations from release 0.1.0).
-# Those need the current optimized wasm, so it is built and checked first.
+# Runs every test: the workspace's (unit tests, the multi-contract simulation suites, the
+# real-VM tests on the built wasm: migrations from release 0.1.0, the story) and the
+# TypeScript SDK's (packages/ts: its generated clients, vouchers, session keys, errors and
+# events, run against the same optimized wasm in a patched JS simulator).
+# Both need the current optimized wasm, so it is built and checked first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
+source scripts/tools.sh
 bash scripts/build-wasm.sh
 cargo test --locked --workspace --all-features
+ensure_sdk_packages
+(cd packages/ts && npm test)

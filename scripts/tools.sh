@@ -68,3 +68,16 @@ optimize_wasm() {
     return 1
   fi
 }
+
+# ensure_sdk_packages: `npm ci` in packages/ts (which applies the simulator patches through
+# patch-package), only when package-lock.json or patches/ changed since the last install.
+ensure_sdk_packages() {
+  local dir="$ROOT/packages/ts" stamp want
+  stamp="$dir/node_modules/.farthing-install"
+  want="$(cat "$dir/package-lock.json" "$dir"/patches/*.patch | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "==> npm ci in packages/ts (the SDK's pinned packages and the simulator patches)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
