@@ -15,12 +15,17 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// ts-codegen writes a different header under NODE_ENV=test (test runners set it), so the
+// output, and the gate, must not depend on the caller's NODE_ENV.
+delete process.env.NODE_ENV;
+
 const require = createRequire(import.meta.url);
 const codegen = require("@cosmwasm/ts-codegen").default;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, "..");
-const schemaRoot = resolve(pkg, "../../schema");
+// FARTHING_SCHEMA_DIR: another schema folder (the gate's own test uses a modified copy).
+const schemaRoot = resolve(process.env.FARTHING_SCHEMA_DIR ?? resolve(pkg, "../../schema"));
 const outDir = join(pkg, "src/generated");
 const check = process.argv.includes("--check");
 
