@@ -185,6 +185,17 @@ fn as_0_2_wire(old: &Value, key: Option<&str>) -> Value {
         Value::Number(n) if key.is_some_and(|k| U64_AS_STRING.contains(&k)) => {
             Value::String(n.to_string())
         }
+        // 0.2.0 names the fields of a split's revenue: `[asset, amount]` became
+        // `{"asset": .., "amount": ..}` (the same values).
+        Value::Array(items) if key == Some("revenue") => Value::Array(
+            items
+                .iter()
+                .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                    Some([asset, amount]) => json!({ "asset": asset, "amount": amount }),
+                    _ => pair.clone(),
+                })
+                .collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(|v| as_0_2_wire(v, None)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
@@ -196,8 +207,8 @@ fn as_0_2_wire(old: &Value, key: Option<&str>) -> Value {
 }
 
 /// Every answer given by the new code equals the 0.1.0 code's, query by query, value for
-/// value: the only difference allowed is a u64 field written as a string instead of a
-/// number (the same value).
+/// value: the only differences allowed are 0.2.0's wire changes (a u64 field written as a
+/// string, a split's revenue as named fields), with the same values.
 pub fn assert_same_answers(before: &[(Value, Value)], after: &[(Value, Value)]) {
     assert_eq!(before.len(), after.len());
     for ((q, old), (_, new)) in before.iter().zip(after) {

@@ -140,7 +140,7 @@ fn the_registry_keeps_every_record_policy_officer_and_audit_entry() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["seq"].as_u64().unwrap())
+        .map(|e| e["seq"].as_str().unwrap().parse().unwrap())
         .collect();
     let n = entries as u64;
     assert_eq!(seqs, vec![n + 3, n + 2, n + 1]);
