@@ -28,7 +28,7 @@ impl<'de> Visitor<'de> for U64Visitor {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a u64 as a decimal string (or a JSON number)")
+        f.write_str(NOT_U64)
     }
 
     fn visit_u64<E: Error>(self, v: u64) -> Result<u64, E> {
@@ -50,10 +50,6 @@ impl<'de> Visitor<'de> for U64Visitor {
     }
 
     fn visit_unit<E: Error>(self) -> Result<u64, E> {
-        Err(E::custom(NOT_U64))
-    }
-
-    fn visit_none<E: Error>(self) -> Result<u64, E> {
         Err(E::custom(NOT_U64))
     }
 
@@ -94,20 +90,16 @@ pub mod u64_str {
 pub mod opt_u64_str {
     use super::*;
 
-    struct OptVisitor;
+    pub(super) struct OptVisitor;
 
     impl<'de> Visitor<'de> for OptVisitor {
         type Value = Option<u64>;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("null or a u64 as a decimal string (or a JSON number)")
+            write!(f, "null, or {NOT_U64}")
         }
 
         fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
             Ok(None)
         }
 
@@ -185,10 +177,38 @@ mod tests {
             r#"{"id":"18446744073709551616"}"#,
             r#"{"id":1.5}"#,
             r#"{"id":true}"#,
+            r#"{"id":null}"#,
+            r#"{"id":[]}"#,
+            r#"{"id":[1]}"#,
+            r#"{"id":{}}"#,
             r#"{"id":"0","after":"x"}"#,
             r#"{"id":"0","after":"007"}"#,
+            r#"{"id":"0","after":[]}"#,
+            r#"{"id":"0","after":{}}"#,
         ] {
             assert!(from_json::<Probe>(bad).is_err(), "accepted {bad}");
+            // serde_json (off-chain tools) reads the same way; it also hands floats over.
+            assert!(serde_json::from_str::<Probe>(bad).is_err(), "accepted {bad}");
         }
+        for bad in [r#"{"id":1.5}"#, r#"{"id":1e3}"#, r#"{"id":"0","after":2.0}"#] {
+            assert!(serde_json::from_str::<Probe>(bad).is_err(), "accepted {bad}");
+        }
+        let old: Probe = serde_json::from_str(r#"{"id":7,"after":"3"}"#).unwrap();
+        assert_eq!((old.id, old.after), (7, Some(3)));
+    }
+
+    #[test]
+    fn a_refusal_says_what_is_expected() {
+        use serde::de::Expected;
+        assert_eq!(
+            (&super::U64Visitor as &dyn Expected).to_string(),
+            super::NOT_U64
+        );
+        assert_eq!(
+            (&super::opt_u64_str::OptVisitor as &dyn Expected).to_string(),
+            format!("null, or {}", super::NOT_U64)
+        );
+        let err = from_json::<Probe>(r#"{"id":"01"}"#).unwrap_err().to_string();
+        assert!(err.contains(super::NOT_U64), "{err}");
     }
 }
