@@ -41,7 +41,7 @@ export const SUGGESTED_GAS: Record<GasKind, number> = {
   escrow_release: 310_000,
   royalty_pay: 170_000,
   royalty_claim: 190_000,
-  registry_upsert_100: 7_230_000,
+  registry_upsert_100: 7_250_000,
 };
 
 /** The limit the formula gives for a measured contract gas. */
