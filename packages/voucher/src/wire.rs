@@ -188,10 +188,20 @@ mod tests {
         ] {
             assert!(from_json::<Probe>(bad).is_err(), "accepted {bad}");
             // serde_json (off-chain tools) reads the same way; it also hands floats over.
-            assert!(serde_json::from_str::<Probe>(bad).is_err(), "accepted {bad}");
+            assert!(
+                serde_json::from_str::<Probe>(bad).is_err(),
+                "accepted {bad}"
+            );
         }
-        for bad in [r#"{"id":1.5}"#, r#"{"id":1e3}"#, r#"{"id":"0","after":2.0}"#] {
-            assert!(serde_json::from_str::<Probe>(bad).is_err(), "accepted {bad}");
+        for bad in [
+            r#"{"id":1.5}"#,
+            r#"{"id":1e3}"#,
+            r#"{"id":"0","after":2.0}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Probe>(bad).is_err(),
+                "accepted {bad}"
+            );
         }
         let old: Probe = serde_json::from_str(r#"{"id":7,"after":"3"}"#).unwrap();
         assert_eq!((old.id, old.after), (7, Some(3)));
@@ -208,7 +218,9 @@ mod tests {
             (&super::opt_u64_str::OptVisitor as &dyn Expected).to_string(),
             format!("null, or {}", super::NOT_U64)
         );
-        let err = from_json::<Probe>(r#"{"id":"01"}"#).unwrap_err().to_string();
+        let err = from_json::<Probe>(r#"{"id":"01"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(super::NOT_U64), "{err}");
     }
 }
