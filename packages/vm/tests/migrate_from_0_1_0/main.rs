@@ -10,4 +10,5 @@ mod common;
 mod escrow;
 mod refusals;
 mod registry;
+mod staged;
 mod token;
