@@ -18,7 +18,9 @@ use cosmwasm_std::{
     Uint128, WasmQuery,
 };
 use farthing_types::kyc::state::{POLICY, RECORDS};
-use farthing_types::kyc::{GateRecord, KycStatus, PartyKind, Policy, TierLimit, TravelRule};
+use farthing_types::kyc::{
+    GateRecord, KycStatus, PartyKind, Policy, StoredPolicy, TierLimit, TravelRule,
+};
 use farthing_voucher::{KeyType, SignerKey};
 
 pub type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
@@ -544,7 +546,9 @@ impl World {
         let env = mock_env();
         let base = KYC.get_or_init(|| {
             let mut kyc = MemoryStorage::new();
-            POLICY.save(&mut kyc, &base_policy()).expect("policy");
+            POLICY
+                .save(&mut kyc, &StoredPolicy(base_policy()))
+                .expect("policy");
             for i in 0..NAMES.len() {
                 if let Some(rec) = base_record(i, env.block.time) {
                     RECORDS.save(&mut kyc, &addr(i), &rec).expect("record");
@@ -640,7 +644,9 @@ impl World {
                 };
                 RECORDS.save(&mut *kyc, &who.addr(), &rec).expect("record");
             }
-            KycChange::Policy(p) => POLICY.save(&mut *kyc, &p.policy()).expect("policy"),
+            KycChange::Policy(p) => POLICY
+                .save(&mut *kyc, &StoredPolicy(p.policy()))
+                .expect("policy"),
             // (The mock storage refuses empty values: an empty one is a missing policy.)
             KycChange::CorruptPolicy(b) if b.is_empty() => kyc.remove(POLICY.as_slice()),
             KycChange::CorruptPolicy(b) => kyc.set(POLICY.as_slice(), &b),

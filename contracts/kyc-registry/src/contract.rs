@@ -3,7 +3,9 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response};
-use farthing_types::kyc::{events, AuditAction, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use farthing_types::kyc::{
+    events, AuditAction, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, StoredPolicy,
+};
 
 use crate::execute::{admin, append_audit, records};
 use crate::state::{OFFICERS, POLICY};
@@ -20,7 +22,7 @@ pub fn instantiate(
     let owner = msg.owner.as_deref().unwrap_or(info.sender.as_str());
     let ownership = cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner))?;
     validate::policy(&msg.policy)?;
-    POLICY.save(deps.storage, &msg.policy)?;
+    POLICY.save(deps.storage, &StoredPolicy(msg.policy.clone()))?;
     let mut resp = Response::new();
     for officer in &msg.officers {
         let officer = deps.api.addr_validate(officer)?;

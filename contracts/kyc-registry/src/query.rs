@@ -114,7 +114,7 @@ pub fn check_transfer(
 ) -> StdResult<Verdict> {
     let from = deps.api.addr_validate(&from)?;
     let to = deps.api.addr_validate(&to)?;
-    let policy = POLICY.load(deps.storage)?;
+    let policy = POLICY.load(deps.storage)?.0;
     let map = records();
     let from_rec = map.may_load(deps.storage, &from)?;
     let to_rec = map.may_load(deps.storage, &to)?;
@@ -131,7 +131,7 @@ pub fn check_transfer(
 }
 
 pub fn policy(deps: Deps) -> StdResult<Policy> {
-    POLICY.load(deps.storage)
+    POLICY.load(deps.storage).map(|p| p.0)
 }
 
 pub fn officers(

@@ -4,10 +4,12 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Empty, HexBinary, Timestamp};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
-use farthing_types::kyc::state::{POLICY_KEY, RECORDS_NAMESPACE};
-use farthing_types::kyc::{AuditEntry, GateRecord, Policy};
+use farthing_types::kyc::state::RECORDS_NAMESPACE;
+use farthing_types::kyc::{AuditEntry, GateRecord};
 
-pub const POLICY: Item<Policy> = Item::new(POLICY_KEY);
+/// The policy, in the layout other contracts read (`StoredPolicy`: lengths of time as
+/// JSON numbers, whatever the wire format of messages).
+pub use farthing_types::kyc::state::POLICY;
 
 /// Secondary indexes of the record map, for the filtered `Records` query.
 pub struct RecordIndexes<'a> {

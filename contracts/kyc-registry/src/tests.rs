@@ -43,7 +43,7 @@ fn instantiate_sets_owner_officers_policy_and_version() {
     assert_eq!(resp.events.len(), 1);
     assert_eq!(resp.events[0].ty, "kyc_officer_added");
     assert!(OFFICERS.has(&deps.storage, &officer));
-    assert_eq!(POLICY.load(&deps.storage).unwrap(), Policy::default());
+    assert_eq!(POLICY.load(&deps.storage).unwrap().0, Policy::default());
     let version = cw2::get_contract_version(&deps.storage).unwrap();
     assert_eq!(version.contract, CONTRACT_NAME);
     assert_eq!(version.version, CONTRACT_VERSION);

@@ -296,7 +296,9 @@ fn can_transfer_with_a_window_past_the_timestamp_range_does_not_panic() {
         ],
         ..Policy::default()
     };
-    POLICY.save(&mut kyc, &policy).unwrap();
+    POLICY
+        .save(&mut kyc, &farthing_types::kyc::StoredPolicy(policy))
+        .unwrap();
     for name in ["alice", "bob"] {
         let rec = GateRecord {
             status: KycStatus::Active,

@@ -8,7 +8,7 @@
 use cosmwasm_std::testing::MockStorage;
 use cosmwasm_std::{from_json, to_json_vec, Storage, Uint128};
 use farthing_types::kyc::state::{POLICY, POLICY_KEY};
-use farthing_types::kyc::{Policy, TierLimit, TravelRule};
+use farthing_types::kyc::{Policy, StoredPolicy, TierLimit, TravelRule};
 use serde::{Deserialize, Serialize};
 
 /// Release 0.1.0's `TierLimit`, as compiled into its token and escrow: `window_seconds` is
@@ -95,7 +95,7 @@ fn policy_010() -> Policy010 {
 #[test]
 fn the_stored_policy_keeps_the_layout_that_0_1_0_readers_parse() {
     let mut storage = MockStorage::new();
-    POLICY.save(&mut storage, &policy()).unwrap();
+    POLICY.save(&mut storage, &StoredPolicy(policy())).unwrap();
     let raw = storage
         .get(POLICY_KEY.as_bytes())
         .expect("the policy is stored");
@@ -120,5 +120,5 @@ fn the_stored_policy_keeps_the_layout_that_0_1_0_readers_parse() {
 fn a_policy_stored_by_0_1_0_is_read_by_the_current_client() {
     let mut storage = MockStorage::new();
     storage.set(POLICY_KEY.as_bytes(), &to_json_vec(&policy_010()).unwrap());
-    assert_eq!(POLICY.load(&storage).unwrap(), policy());
+    assert_eq!(POLICY.load(&storage).unwrap().0, policy());
 }

@@ -1,7 +1,7 @@
 //! Owner messages: policy, officers, ownership. Every change is audited.
 
 use cosmwasm_std::{DepsMut, Empty, Env, MessageInfo, Response};
-use farthing_types::kyc::{events, AuditAction, Policy};
+use farthing_types::kyc::{events, AuditAction, Policy, StoredPolicy};
 
 use super::append_audit;
 use crate::error::{ContractError, ContractResult};
@@ -11,7 +11,7 @@ use crate::validate;
 pub fn update_policy(deps: DepsMut, env: Env, info: MessageInfo, policy: Policy) -> ContractResult {
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
     validate::policy(&policy)?;
-    POLICY.save(deps.storage, &policy)?;
+    POLICY.save(deps.storage, &StoredPolicy(policy.clone()))?;
     let seq = append_audit(
         deps.storage,
         &env,

@@ -32,7 +32,7 @@ impl KycRegistry {
 
     /// Raw read of the policy.
     pub fn policy<Q: CustomQuery>(&self, querier: &QuerierWrapper<Q>) -> StdResult<Policy> {
-        POLICY.query(querier, self.0.clone())
+        POLICY.query(querier, self.0.clone()).map(|p| p.0)
     }
 
     /// Verdict on a transfer, from raw reads (policy, sender, recipient).

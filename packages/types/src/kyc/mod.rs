@@ -11,7 +11,7 @@ mod verdict;
 
 pub use client::KycRegistry;
 pub use msg::*;
-pub use policy::{Policy, TierLimit, TravelRule};
+pub use policy::{Policy, StoredPolicy, TierLimit, TravelRule};
 pub use record::{GateRecord, KycStatus, PartyKind, RecordInput, RecordView};
 pub use verdict::{
     check_recipient, check_sender, evaluate_transfer, Denial, DenialCode, PartyRole, Verdict,

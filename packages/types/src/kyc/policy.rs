@@ -76,3 +76,46 @@ impl Default for Policy {
         }
     }
 }
+
+/// The policy as the registry stores it under [`super::state::POLICY_KEY`]: the value other
+/// contracts read with a raw query, so an API between contracts of different releases. Its
+/// layout is every release's: lengths of time as JSON **numbers** (a token or escrow of
+/// 0.1.0 reads them as plain `u64`s), while messages and query answers write them as
+/// strings ([`crate::wire`]). Reading accepts both, so a policy stored by any release loads.
+#[derive(serde::Deserialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct StoredPolicy(pub Policy);
+
+impl serde::Serialize for StoredPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct TierLimitLayout<'a> {
+            max_per_transfer: &'a Option<Uint128>,
+            max_volume_per_window: &'a Option<Uint128>,
+            window_seconds: u64,
+        }
+        #[derive(serde::Serialize)]
+        struct PolicyLayout<'a> {
+            blocked_jurisdictions: &'a Vec<String>,
+            tier_limits: Vec<TierLimitLayout<'a>>,
+            travel_rule: &'a Option<TravelRule>,
+            expiry_grace_seconds: u64,
+        }
+        let p = &self.0;
+        PolicyLayout {
+            blocked_jurisdictions: &p.blocked_jurisdictions,
+            tier_limits: p
+                .tier_limits
+                .iter()
+                .map(|t| TierLimitLayout {
+                    max_per_transfer: &t.max_per_transfer,
+                    max_volume_per_window: &t.max_volume_per_window,
+                    window_seconds: t.window_seconds,
+                })
+                .collect(),
+            travel_rule: &p.travel_rule,
+            expiry_grace_seconds: p.expiry_grace_seconds,
+        }
+        .serialize(s)
+    }
+}

@@ -6,14 +6,15 @@
 use cosmwasm_std::Addr;
 use cw_storage_plus::{Item, Map};
 
-use super::{GateRecord, Policy};
+use super::{GateRecord, StoredPolicy};
 
 /// Namespace of the record map: key = the address's bytes, value = [`GateRecord`] as JSON.
 pub const RECORDS_NAMESPACE: &str = "r";
-/// Storage key of the policy: value = [`Policy`] as JSON.
+/// Storage key of the policy: value = [`StoredPolicy`] as JSON (lengths of time as numbers).
 pub const POLICY_KEY: &str = "p";
 
 /// Records, readable from another contract with `RECORDS.query(&querier, registry, &addr)`.
 pub const RECORDS: Map<&Addr, GateRecord> = Map::new(RECORDS_NAMESPACE);
-/// Policy, readable from another contract with `POLICY.query(&querier, registry)`.
-pub const POLICY: Item<Policy> = Item::new(POLICY_KEY);
+/// Policy, readable from another contract with `POLICY.query(&querier, registry)`. Saved
+/// as a [`StoredPolicy`], so its layout stays the one every release's readers parse.
+pub const POLICY: Item<StoredPolicy> = Item::new(POLICY_KEY);
