@@ -3,6 +3,7 @@
 mod test_admin;
 mod test_boundaries;
 mod test_deals;
+mod test_events_exact;
 mod test_hardening;
 mod test_review;
 mod test_review_owed;

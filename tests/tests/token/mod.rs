@@ -5,6 +5,7 @@ mod paths;
 mod test_attacks;
 mod test_channels;
 mod test_cw20_parity;
+mod test_events_exact;
 mod test_gate;
 mod test_issuer;
 mod test_micropay;
