@@ -103,6 +103,13 @@ pub mod opt_u64_str {
             Ok(None)
         }
 
+        // serde's buffered deserializer (`#[serde(untagged)]`, `#[serde(flatten)]`: an
+        // integrator wrapping these messages in its own) hands a JSON null to
+        // `deserialize_option` as a unit, not a none.
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
             d.deserialize_any(U64Visitor).map(Some)
         }
@@ -205,6 +212,39 @@ mod tests {
         }
         let old: Probe = serde_json::from_str(r#"{"id":7,"after":"3"}"#).unwrap();
         assert_eq!((old.id, old.after), (7, Some(3)));
+    }
+
+    /// Through serde's buffered content (an untagged or flattened wrapper), a null
+    /// `Option` reaches the visitor as a unit: still `None`. Fails without
+    /// `OptVisitor::visit_unit`.
+    #[test]
+    fn reads_the_same_inside_an_untagged_wrapper() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(untagged)]
+        enum Wrapped {
+            Probe(Probe),
+        }
+        for (json, after) in [
+            (r#"{"id":"1","after":null}"#, None),
+            (r#"{"id":"1"}"#, None),
+            (r#"{"id":"1","after":"2"}"#, Some(2)),
+            (r#"{"id":1,"after":2}"#, Some(2)),
+        ] {
+            let want = Wrapped::Probe(Probe { id: 1, after });
+            assert_eq!(from_json::<Wrapped>(json).unwrap(), want, "{json}");
+            assert_eq!(
+                serde_json::from_str::<Wrapped>(json).unwrap(),
+                want,
+                "{json}"
+            );
+        }
+        for bad in [
+            r#"{"id":"01"}"#,
+            r#"{"id":null}"#,
+            r#"{"id":"1","after":"007"}"#,
+        ] {
+            assert!(from_json::<Wrapped>(bad).is_err(), "accepted {bad}");
+        }
     }
 
     #[test]
