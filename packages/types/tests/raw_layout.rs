@@ -122,3 +122,17 @@ fn a_policy_stored_by_0_1_0_is_read_by_the_current_client() {
     storage.set(POLICY_KEY.as_bytes(), &to_json_vec(&policy_010()).unwrap());
     assert_eq!(POLICY.load(&storage).unwrap().0, policy());
 }
+
+/// A registry of a 0.2.0 development build (b5815fa to 449e4bd) stored its policy in the
+/// wire layout (decimal strings); the current client still reads it. Fails if
+/// `StoredPolicy`'s reader is made to take numbers only.
+#[test]
+fn a_policy_stored_in_the_wire_layout_is_still_read() {
+    let wire = to_json_vec(&policy()).unwrap();
+    assert!(String::from_utf8(wire.clone())
+        .unwrap()
+        .contains(r#""window_seconds":"3600""#));
+    let mut storage = MockStorage::new();
+    storage.set(POLICY_KEY.as_bytes(), &wire);
+    assert_eq!(POLICY.load(&storage).unwrap().0, policy());
+}
