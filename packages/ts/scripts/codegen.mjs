@@ -66,15 +66,13 @@ function lint(file, json) {
   return problems.map((p) => `${file}: ${p}`);
 }
 
-const problems = [];
-for (const c of contracts) {
-  const file = join(schemaRoot, c.schema, `${c.schema}.json`);
-  problems.push(...lint(relative(pkg, file), JSON.parse(readFileSync(file, "utf8"))));
-}
-for (const h of hooks) {
-  const file = join(schemaRoot, h.file);
-  problems.push(...lint(relative(pkg, file), JSON.parse(readFileSync(file, "utf8"))));
-}
+const schemaFiles = [
+  ...contracts.map((c) => join(schemaRoot, c.schema, `${c.schema}.json`)),
+  ...hooks.map((h) => join(schemaRoot, h.file)),
+];
+const problems = schemaFiles.flatMap((file) =>
+  lint(relative(pkg, file), JSON.parse(readFileSync(file, "utf8"))),
+);
 if (problems.length) {
   console.error(`error: the schema needs polish before clients are generated:\n  ${problems.join("\n  ")}`);
   process.exit(1);
@@ -131,7 +129,6 @@ try {
 }
 
 if (check) {
-  const list = (dir) => (existsSync(dir) ? readdirSync(dir).sort() : []);
   const fresh = list(target);
   const committed = list(outDir);
   const stale = [...new Set([...fresh, ...committed])].filter((f) => {
@@ -154,5 +151,5 @@ if (check) {
 }
 
 function list(dir) {
-  return readdirSync(dir).sort();
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }

@@ -940,18 +940,8 @@ fn a_channel_without_stops_carries_no_stop_mark_on_the_wire() {
 fn channel_ids_travel_as_strings_and_0_2_clients_sending_numbers_still_work() {
     let mut s = channel_suite();
     let id = open(&mut s, "reader", "publisher", 100, DAY);
-    let resp = s
-        .execute_token(
-            &s.addr("reader"),
-            &ExecuteMsg::OpenChannel {
-                payee: s.addr("publisher").to_string(),
-                amount: u(1),
-                expires_at: s.now().plus_seconds(DAY),
-                signer: channel_signer(),
-                travel_rule_ref: None,
-            },
-        )
-        .unwrap();
+    let msg = open_msg(&s, "publisher", 1, DAY);
+    let resp = s.execute_token(&s.addr("reader"), &msg).unwrap();
     let data: serde_json::Value = from_json(resp.data.unwrap()).unwrap();
     assert_eq!(data, serde_json::json!({ "channel": (id + 1).to_string() }));
     // What a generated TypeScript client sends (a string), and what a 0.2 client sent (a

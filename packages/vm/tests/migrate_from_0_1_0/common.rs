@@ -384,6 +384,57 @@ pub fn record(
 /// blocked jurisdiction, soon expired, a contract), two officers (one added, one removed
 /// later), an updated policy, a pending ownership transfer, and the audit log of all that.
 /// `contracts` are listed as contract-kind parties (the escrow).
+/// A 0.1.0 token ("Farthing Euro", FEUR, 6 decimals, no minter or marketing) gated by
+/// `registry`, with `initial` balances (`[[address, amount], ..]`) and issuer `roles`.
+pub fn old_token(
+    c: &mut Chain,
+    p: &Parties,
+    registry: &Addr,
+    initial: &[(&Addr, u128)],
+    roles: Value,
+) -> Addr {
+    let initial: Vec<Value> = initial
+        .iter()
+        .map(|(a, n)| json!({"address": a, "amount": n.to_string()}))
+        .collect();
+    let (token, _) =
+        c.vm.instantiate(
+            c.old.token,
+            "token",
+            &p.owner,
+            &json!({
+                "name": "Farthing Euro", "symbol": "FEUR", "decimals": 6,
+                "initial_balances": initial,
+                "mint": null, "marketing": null, "owner": null, "registry": registry,
+                "roles": roles
+            }),
+            &[],
+        )
+        .expect("0.1.0 token");
+    token
+}
+
+/// A 0.1.0 escrow checking `registry`, accepting `token`, with this dispute timeout.
+pub fn old_escrow(
+    c: &mut Chain,
+    p: &Parties,
+    registry: &Addr,
+    token: &Addr,
+    dispute_timeout_seconds: u64,
+) -> Addr {
+    let (escrow, _) =
+        c.vm.instantiate(
+            c.old.escrow,
+            "escrow",
+            &p.owner,
+            &json!({"owner": null, "registry": registry, "accepted_cw20": [token],
+                "dispute_timeout_seconds": dispute_timeout_seconds}),
+            &[],
+        )
+        .expect("0.1.0 escrow");
+    escrow
+}
+
 pub fn registry_010(c: &mut Chain, p: &Parties, contracts: &[&Addr]) -> Addr {
     let first_policy = json!({
         "blocked_jurisdictions": ["KP"],

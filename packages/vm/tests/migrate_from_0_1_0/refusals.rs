@@ -61,28 +61,8 @@ fn a_migration_from_another_contract_or_a_newer_release_is_refused() {
     let mut c = chain();
     let p = Parties::new(&c);
     let registry = registry_010(&mut c, &p, &[]);
-    let (token, _) =
-        c.vm.instantiate(
-            c.old.token,
-            "token",
-            &p.owner,
-            &json!({"name": "Farthing Euro", "symbol": "FEUR", "decimals": 6,
-                "initial_balances": [{"address": p.alice, "amount": "1000"}],
-                "mint": null, "marketing": null, "owner": null, "registry": registry,
-                "roles": []}),
-            &[],
-        )
-        .unwrap();
-    let (escrow, _) =
-        c.vm.instantiate(
-            c.old.escrow,
-            "escrow",
-            &p.owner,
-            &json!({"owner": null, "registry": registry, "accepted_cw20": [token],
-                "dispute_timeout_seconds": DAY}),
-            &[],
-        )
-        .unwrap();
+    let token = old_token(&mut c, &p, &registry, &[(&p.alice, 1000)], json!([]));
+    let escrow = old_escrow(&mut c, &p, &registry, &token, DAY);
     assert_eq!(
         c.cw2(&registry),
         json!({"contract": REGISTRY_NAME, "version": "0.1.0"})

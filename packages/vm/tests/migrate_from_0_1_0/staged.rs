@@ -22,31 +22,14 @@ struct Old {
 fn old_suite(c: &mut Chain, p: &Parties) -> Old {
     let escrow_addr = c.vm.contract_addr("escrow");
     let registry = registry_010(c, p, &[&escrow_addr]);
-    let (token, _) =
-        c.vm.instantiate(
-            c.old.token,
-            "token",
-            &p.owner,
-            &json!({
-                "name": "Farthing Euro", "symbol": "FEUR", "decimals": 6,
-                "initial_balances": [{"address": p.alice, "amount": "10000000"},
-                                     {"address": p.bob, "amount": "1000000"}],
-                "mint": null, "marketing": null, "owner": null, "registry": registry,
-                "roles": []
-            }),
-            &[],
-        )
-        .expect("0.1.0 token");
-    let (escrow, _) =
-        c.vm.instantiate(
-            c.old.escrow,
-            "escrow",
-            &p.owner,
-            &json!({"owner": null, "registry": registry, "accepted_cw20": [token],
-                "dispute_timeout_seconds": 2 * DAY}),
-            &[],
-        )
-        .expect("0.1.0 escrow");
+    let token = old_token(
+        c,
+        p,
+        &registry,
+        &[(&p.alice, 10_000_000), (&p.bob, 1_000_000)],
+        json!([]),
+    );
+    let escrow = old_escrow(c, p, &registry, &token, 2 * DAY);
     assert_eq!(escrow, escrow_addr);
     c.vm.set_balances(&p.alice, coins(1_000_000, DENOM));
     let month = c.now().plus_seconds(30 * DAY);
