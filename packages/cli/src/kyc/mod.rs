@@ -1,0 +1,2 @@
+//! The compliance team's allowlist: the roster spreadsheet, its diff against the registry,
+//! and its sync.
