@@ -1,2 +1,6 @@
 //! `farthing`, the operators' CLI (see the README's "Operators' CLI" section).
+pub mod config;
+pub mod deploy;
 pub mod kyc;
+pub mod node;
+pub mod signer;
