@@ -371,6 +371,15 @@ impl Node {
         Ok((account.account_number, account.sequence))
     }
 
+    /// The time of the latest block: what the registry compares expiries with.
+    pub async fn block_time(&self) -> Result<cosmwasm_std::Timestamp> {
+        let status = self.rpc.status().await.context("status")?;
+        let t = status.sync_info.latest_block_time;
+        let nanos = t.unix_timestamp_nanos();
+        let nanos = u64::try_from(nanos).map_err(|_| anyhow!("block time {t} is before 1970"))?;
+        Ok(cosmwasm_std::Timestamp::from_nanos(nanos))
+    }
+
     pub async fn balance(&self, address: &str, denom: &str) -> Result<u128> {
         let answer: QueryBalanceResponse = self
             .query(

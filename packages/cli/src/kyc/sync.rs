@@ -1,0 +1,464 @@
+//! `farthing kyc diff`, `kyc sync` and `kyc audit`: the registry side of the allowlist.
+//!
+//! Sync is resumable by construction: every run starts from the diff between the sheet
+//! and what the registry holds now, so a re-run after a failure sends exactly the rows
+//! still missing, and a run with nothing to do sends nothing.
+
+use anyhow::{anyhow, Context, Result};
+use cosmrs::Any;
+use cosmwasm_std::{Binary, Timestamp};
+use farthing_types::kyc::{
+    AuditEntry, AuditLogResponse, ExecuteMsg, QueryMsg, RecordInput, RecordView, RecordsResponse,
+    MAX_BATCH,
+};
+use serde_json::{json, Value};
+
+use super::diff::{diff, render, Change, Diff};
+use super::roster::Roster;
+use crate::deploy::{execute_msg, Out, Planned};
+use crate::node::{Node, TxError, TxOutcome};
+
+/// The registry answers at most this many records or entries per page.
+pub const PAGE: u32 = 100;
+
+/// The reason code the registry's audit log records for removals made by a sync.
+pub const REMOVAL_REASON: &str = "roster_sync_removed";
+
+/// Every record the registry holds, in address order.
+pub async fn fetch_records(node: &Node, registry: &str) -> Result<Vec<RecordView>> {
+    let mut all = vec![];
+    let mut start_after = None;
+    loop {
+        let page: RecordsResponse = node
+            .smart(
+                registry,
+                &QueryMsg::Records {
+                    status: None,
+                    jurisdiction: None,
+                    start_after: start_after.clone(),
+                    limit: Some(PAGE),
+                },
+            )
+            .await
+            .context("reading the registry's records")?;
+        let n = page.records.len();
+        start_after = page.records.last().map(|r| r.address.to_string());
+        all.extend(page.records);
+        if n < PAGE as usize {
+            return Ok(all);
+        }
+    }
+}
+
+/// The diff of `roster` against the registry now.
+pub async fn diff_with_chain(
+    node: &Node,
+    registry: &str,
+    roster: &Roster,
+    remove_missing: bool,
+) -> Result<Diff> {
+    let current = fetch_records(node, registry).await?;
+    Ok(diff(roster, &current, remove_missing))
+}
+
+/// One transaction's worth of changes, with the sheet lines it carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub msg: ExecuteMsg,
+    /// Sheet lines of the rows (empty for removals, which have no row).
+    pub lines: Vec<usize>,
+    pub addresses: Vec<String>,
+}
+
+impl Batch {
+    /// "lines 4-9, 12" or "wasm1..., wasm1..." for removals.
+    pub fn rows(&self) -> String {
+        if self.lines.is_empty() {
+            return self.addresses.join(", ");
+        }
+        let mut parts: Vec<String> = vec![];
+        let mut i = 0;
+        while i < self.lines.len() {
+            let start = self.lines[i];
+            let mut end = start;
+            while i + 1 < self.lines.len() && self.lines[i + 1] == end + 1 {
+                i += 1;
+                end = self.lines[i];
+            }
+            parts.push(if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            });
+            i += 1;
+        }
+        format!("lines {}", parts.join(", "))
+    }
+}
+
+/// The changes of `diff` cut into batches of at most `size` records (the registry takes
+/// at most [`MAX_BATCH`]): upserts first, in sheet order, then removals.
+pub fn batches(diff: &Diff, size: usize) -> Result<Vec<Batch>> {
+    if size == 0 || size > MAX_BATCH {
+        return Err(anyhow!(
+            "batch size {size} is out of range: 1 to {MAX_BATCH}, the registry's maximum"
+        ));
+    }
+    let mut rows: Vec<(usize, RecordInput)> = vec![];
+    let mut removed: Vec<String> = vec![];
+    for change in &diff.changes {
+        match change {
+            Change::Added(row) | Change::Changed { row, .. } => {
+                rows.push((row.line, row.record.clone()))
+            }
+            Change::Removed(view) => removed.push(view.address.to_string()),
+            Change::Unchanged(_) => {}
+        }
+    }
+    let mut out = vec![];
+    for chunk in rows.chunks(size) {
+        out.push(Batch {
+            lines: chunk.iter().map(|(l, _)| *l).collect(),
+            addresses: chunk.iter().map(|(_, r)| r.address.clone()).collect(),
+            msg: ExecuteMsg::UpsertRecords {
+                records: chunk.iter().map(|(_, r)| r.clone()).collect(),
+            },
+        });
+    }
+    for chunk in removed.chunks(size) {
+        out.push(Batch {
+            lines: vec![],
+            addresses: chunk.to_vec(),
+            msg: ExecuteMsg::RemoveRecords {
+                addresses: chunk.to_vec(),
+                reason: REMOVAL_REASON.to_string(),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// A batch the chain refused, named with its rows.
+#[derive(Debug)]
+pub struct BatchFailed {
+    pub index: usize,
+    pub of: usize,
+    pub rows: String,
+    /// Rows that the registry refuses on their own (found by simulating each one), as
+    /// (line or address, the registry's error).
+    pub culprits: Vec<(String, String)>,
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for BatchFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "batch {} of {} ({}) failed: {:#}",
+            self.index, self.of, self.rows, self.error
+        )?;
+        for (row, why) in &self.culprits {
+            write!(f, "\n  {row}: {why}")?;
+        }
+        if self.index > 1 {
+            write!(
+                f,
+                "\nbatches 1 to {} are on chain; fix the sheet and run `kyc sync` again to send the rest",
+                self.index - 1
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BatchFailed {}
+
+/// What a sync sent.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    pub diff_summary: String,
+    pub sent: Vec<TxOutcome>,
+}
+
+/// Sends the changes of `roster` to `registry`, `batch_size` records per transaction.
+pub async fn sync(
+    node: &Node,
+    registry: &str,
+    roster: &Roster,
+    remove_missing: bool,
+    batch_size: usize,
+    out: Out<'_>,
+) -> Result<SyncReport> {
+    let sender = node.sender()?;
+    let d = diff_with_chain(node, registry, roster, remove_missing).await?;
+    let summary = summary(&d);
+    let todo = batches(&d, batch_size)?;
+    writeln!(out, "{summary}")?;
+    if todo.is_empty() {
+        writeln!(out, "The registry already matches the sheet: nothing to send.")?;
+        return Ok(SyncReport {
+            diff_summary: summary,
+            sent: vec![],
+        });
+    }
+    let mut report = SyncReport {
+        diff_summary: summary,
+        sent: vec![],
+    };
+    let of = todo.len();
+    for (i, batch) in todo.iter().enumerate() {
+        let msg = execute_msg(&sender, registry, &batch.msg)?;
+        let memo = format!("farthing kyc sync {}/{of}", i + 1);
+        match node.send(&[msg.any], &memo, |_| Ok(())).await {
+            Ok(outcome) => {
+                writeln!(
+                    out,
+                    "  batch {}/{of} ({} records, {}): tx {} in block {}, gas {}",
+                    i + 1,
+                    batch.addresses.len(),
+                    batch.rows(),
+                    outcome.hash,
+                    outcome.height,
+                    outcome.gas_used
+                )?;
+                report.sent.push(outcome);
+            }
+            Err(error) => {
+                let culprits = if error.downcast_ref::<TxError>().is_some() {
+                    culprits(node, &sender, registry, batch).await
+                } else {
+                    vec![]
+                };
+                return Err(BatchFailed {
+                    index: i + 1,
+                    of,
+                    rows: batch.rows(),
+                    culprits,
+                    error,
+                }
+                .into());
+            }
+        }
+    }
+    writeln!(out, "Synced: {} transactions.", report.sent.len())?;
+    Ok(report)
+}
+
+/// The rows of a refused batch that the registry refuses on their own.
+async fn culprits(node: &Node, sender: &str, registry: &str, batch: &Batch) -> Vec<(String, String)> {
+    let ExecuteMsg::UpsertRecords { records } = &batch.msg else {
+        return vec![];
+    };
+    let mut found = vec![];
+    for (line, record) in batch.lines.iter().zip(records) {
+        let one = ExecuteMsg::UpsertRecords {
+            records: vec![record.clone()],
+        };
+        let Ok(msg) = execute_msg(sender, registry, &one) else {
+            continue;
+        };
+        if let Err(e) = node.simulate(&[msg.any], "").await {
+            if let Some(t) = e.downcast_ref::<TxError>() {
+                found.push((format!("line {line} ({})", record.address), t.log.clone()));
+            }
+        }
+    }
+    found
+}
+
+/// "3 added, 2 changed, 5 unchanged, 1 removed".
+pub fn summary(d: &Diff) -> String {
+    format!(
+        "{} added, {} changed, {} unchanged, {} removed",
+        d.added(),
+        d.changed(),
+        d.unchanged(),
+        d.removed()
+    )
+}
+
+/// The diff as `kyc diff` prints it.
+pub fn show_diff(d: &Diff, verbose: bool) -> String {
+    render(d, verbose)
+}
+
+// ---- unsigned transactions for a multisig ----
+
+/// Who will sign the unsigned transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Multisig {
+    /// A Cosmos SDK multisig account (`LegacyAminoPubKey`) that is a registry officer:
+    /// its members sign with `wasmd tx sign --multisig` and combine with
+    /// `wasmd tx multisign`.
+    Account { address: String },
+    /// A cw3 multisig contract that is a registry officer: `proposer` (a cw3 voter)
+    /// signs and broadcasts the transaction, which opens one proposal per batch; the
+    /// voters then vote and execute them.
+    Cw3 { contract: String, proposer: String },
+}
+
+/// Gas a batch of `n` upserts takes on the real VM, with headroom: used for unsigned
+/// transactions, which cannot be simulated without the multisig's keys. From the CLI
+/// benchmark (docs/BENCHMARKS.md): a 200-record batch used 2.9M gas on the devnode.
+pub fn batch_gas(n: usize) -> u64 {
+    200_000 + 20_000 * n as u64
+}
+
+/// The unsigned transaction carrying `todo`, in the JSON of `wasmd tx ... --generate-only`
+/// (`body`, `auth_info`, empty `signatures`), ready for `wasmd tx sign`.
+///
+/// Written by hand with serde_json: cosmos-sdk-proto's JSON (pbjson) keeps `Any` as
+/// `{type_url, value}` and the contract message as base64, where the SDK's JSON inlines
+/// `@type` and wasmd's `msg` is the message object itself.
+pub fn unsigned_tx(
+    node: &Node,
+    registry: &str,
+    todo: &[Batch],
+    signer: &Multisig,
+    memo: &str,
+) -> Result<Value> {
+    let mut messages = vec![];
+    let mut gas = 0u64;
+    for batch in todo {
+        let n = batch.addresses.len();
+        gas += batch_gas(n);
+        let inner = serde_json::to_value(&batch.msg)?;
+        messages.push(match signer {
+            Multisig::Account { address } => json!({
+                "@type": "/cosmwasm.wasm.v1.MsgExecuteContract",
+                "sender": address, "contract": registry, "msg": inner, "funds": []
+            }),
+            Multisig::Cw3 { contract, proposer } => {
+                let wasm = Binary::from(serde_json::to_vec(&inner)?);
+                json!({
+                    "@type": "/cosmwasm.wasm.v1.MsgExecuteContract",
+                    "sender": proposer, "contract": contract, "funds": [],
+                    "msg": {"propose": {
+                        "title": format!("KYC roster sync: {} ({n} records)", batch.rows()),
+                        "description": format!("{memo}: {} on registry {registry}", match &batch.msg {
+                            ExecuteMsg::RemoveRecords { .. } => "remove_records",
+                            _ => "upsert_records",
+                        }),
+                        "msgs": [{"wasm": {"execute": {
+                            "contract_addr": registry, "msg": wasm.to_base64(), "funds": []
+                        }}}],
+                        "latest": null
+                    }}
+                })
+            }
+        });
+    }
+    let gas_limit = (gas as f64 * node.gas_adjustment).ceil() as u64;
+    Ok(json!({
+        "body": {
+            "messages": messages,
+            "memo": memo,
+            "timeout_height": "0",
+            "extension_options": [],
+            "non_critical_extension_options": []
+        },
+        "auth_info": {
+            "signer_infos": [],
+            "fee": {
+                "amount": [{"denom": node.gas_price.denom, "amount": node.gas_price.fee(gas_limit).to_string()}],
+                "gas_limit": gas_limit.to_string(),
+                "payer": "",
+                "granter": ""
+            },
+            "tip": null
+        },
+        "signatures": []
+    }))
+}
+
+/// The messages of an unsigned transaction, re-encoded (for tests and for `--check`).
+pub fn unsigned_messages(tx: &Value) -> Result<Vec<Planned>> {
+    let msgs = tx["body"]["messages"]
+        .as_array()
+        .ok_or_else(|| anyhow!("no body.messages"))?;
+    msgs.iter()
+        .map(|m| {
+            let sender = m["sender"].as_str().ok_or_else(|| anyhow!("no sender"))?;
+            let contract = m["contract"]
+                .as_str()
+                .ok_or_else(|| anyhow!("no contract"))?;
+            execute_msg(sender, contract, &m["msg"])
+        })
+        .collect()
+}
+
+/// The Anys of planned messages.
+pub fn anys(planned: &[Planned]) -> Vec<Any> {
+    planned.iter().map(|p| p.any.clone()).collect()
+}
+
+// ---- audit export ----
+
+/// Audit entries from `start_after` (a sequence number) on, oldest first, and only
+/// those at or after `since_time`.
+pub async fn fetch_audit(
+    node: &Node,
+    registry: &str,
+    start_after: Option<u64>,
+    since_time: Option<Timestamp>,
+) -> Result<Vec<AuditEntry>> {
+    let mut all = vec![];
+    let mut cursor = start_after;
+    loop {
+        let page: AuditLogResponse = node
+            .smart(
+                registry,
+                &QueryMsg::AuditLog {
+                    subject: None,
+                    start_after: cursor,
+                    limit: Some(PAGE),
+                    descending: Some(false),
+                },
+            )
+            .await
+            .context("reading the registry's audit log")?;
+        let n = page.entries.len();
+        cursor = page.entries.last().map(|e| e.seq);
+        all.extend(
+            page.entries
+                .into_iter()
+                .filter(|e| since_time.is_none_or(|t| e.time >= t)),
+        );
+        if n < PAGE as usize {
+            return Ok(all);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_named_as_ranges() {
+        let b = Batch {
+            msg: ExecuteMsg::UpsertRecords { records: vec![] },
+            lines: vec![4, 5, 6, 7, 9, 12, 13],
+            addresses: vec![],
+        };
+        assert_eq!(b.rows(), "lines 4-7, 9, 12-13");
+        let r = Batch {
+            msg: ExecuteMsg::RemoveRecords {
+                addresses: vec![],
+                reason: "x".into(),
+            },
+            lines: vec![],
+            addresses: vec!["wasm1a".into(), "wasm1b".into()],
+        };
+        assert_eq!(r.rows(), "wasm1a, wasm1b");
+    }
+
+    #[test]
+    fn batch_sizes_are_bounded_by_the_registry() {
+        let d = Diff { changes: vec![] };
+        assert!(batches(&d, 0).is_err());
+        assert!(batches(&d, MAX_BATCH).unwrap().is_empty());
+        let err = batches(&d, MAX_BATCH + 1).unwrap_err().to_string();
+        assert!(err.contains("1 to 200"), "{err}");
+    }
+}
