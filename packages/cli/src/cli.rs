@@ -94,7 +94,7 @@ impl Context {
         let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
         let now = self.node.block_time().await?;
         parse_roster(&path.display().to_string(), &text, &self.node.prefix, now).map_err(|e| {
-            let n = e.0.len();
+            let n = e.errors.len();
             Invalid(format!(
                 "{e}\n{n} error{} in {}: nothing was sent",
                 if n == 1 { "" } else { "s" },
@@ -154,7 +154,10 @@ impl Context {
         writeln!(out, "{}", sync::summary(&d))?;
         let todo = sync::batches(&d, batch_size)?;
         if todo.is_empty() {
-            writeln!(out, "The registry already matches the sheet: nothing to write.")?;
+            writeln!(
+                out,
+                "The registry already matches the sheet: nothing to write."
+            )?;
             return Ok(());
         }
         let tx = sync::unsigned_tx(
@@ -207,7 +210,7 @@ impl Context {
             .map_err(|e| Invalid(format!("--since: {e}")))?;
         let (start_after, time) = match since {
             None => (None, None),
-            Some(Since::Seq(n)) => (n.checked_sub(1), None),
+            Some(Since::Seq(n)) => (Some(n), None),
             Some(Since::Time(t)) => (None, Some(t)),
         };
         let entries = sync::fetch_audit(&self.node, &registry, start_after, time).await?;
@@ -221,7 +224,12 @@ impl Context {
         match output {
             Some(path) => {
                 std::fs::write(path, &text).with_context(|| format!("{}", path.display()))?;
-                writeln!(out, "{} entries written to {}", entries.len(), path.display())?;
+                writeln!(
+                    out,
+                    "{} entries written to {}",
+                    entries.len(),
+                    path.display()
+                )?;
             }
             None => write!(out, "{text}")?,
         }

@@ -10,10 +10,19 @@ use farthing_cli::cli::{self, Invalid};
 use farthing_cli::config::Overrides;
 
 #[derive(Parser)]
-#[command(name = "farthing", version, about = "Deploy, migrate and run the Farthing suite on a wasmd chain")]
+#[command(
+    name = "farthing",
+    version,
+    about = "Deploy, migrate and run the Farthing suite on a wasmd chain"
+)]
 struct Cli {
     /// The config file (chain, deployment). The mnemonic is never read from it.
-    #[arg(long, global = true, env = "FARTHING_CONFIG", default_value = "farthing.toml")]
+    #[arg(
+        long,
+        global = true,
+        env = "FARTHING_CONFIG",
+        default_value = "farthing.toml"
+    )]
     config: PathBuf,
     #[command(flatten)]
     chain: ChainFlags,
@@ -139,9 +148,7 @@ async fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Deploy { artifacts, dry_run } => ctx.deploy(&artifacts, dry_run, &mut out).await,
-        Command::Migrate { artifacts, dry_run } => {
-            ctx.migrate(&artifacts, dry_run, &mut out).await
-        }
+        Command::Migrate { artifacts, dry_run } => ctx.migrate(&artifacts, dry_run, &mut out).await,
         Command::Kyc(Kyc::Diff {
             roster,
             target,
@@ -184,8 +191,14 @@ async fn run(cli: Cli) -> Result<()> {
             output,
         }) => {
             let json = matches!(format, Format::Json);
-            ctx.kyc_audit(target.registry, since.as_deref(), json, output.as_deref(), &mut out)
-                .await
+            ctx.kyc_audit(
+                target.registry,
+                since.as_deref(),
+                json,
+                output.as_deref(),
+                &mut out,
+            )
+            .await
         }
     }
 }

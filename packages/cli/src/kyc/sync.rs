@@ -13,16 +13,13 @@ use farthing_types::kyc::{
 };
 use serde_json::{json, Value};
 
-use super::diff::{diff, render, Change, Diff};
+use super::diff::{diff, render, Change, Diff, DEFAULT_REMOVAL_REASON};
 use super::roster::Roster;
 use crate::deploy::{execute_msg, Out, Planned};
 use crate::node::{Node, TxError, TxOutcome};
 
 /// The registry answers at most this many records or entries per page.
 pub const PAGE: u32 = 100;
-
-/// The reason code the registry's audit log records for removals made by a sync.
-pub const REMOVAL_REASON: &str = "roster_sync_removed";
 
 /// Every record the registry holds, in address order.
 pub async fn fetch_records(node: &Node, registry: &str) -> Result<Vec<RecordView>> {
@@ -131,7 +128,7 @@ pub fn batches(diff: &Diff, size: usize) -> Result<Vec<Batch>> {
             addresses: chunk.to_vec(),
             msg: ExecuteMsg::RemoveRecords {
                 addresses: chunk.to_vec(),
-                reason: REMOVAL_REASON.to_string(),
+                reason: DEFAULT_REMOVAL_REASON.to_string(),
             },
         });
     }
@@ -195,7 +192,10 @@ pub async fn sync(
     let todo = batches(&d, batch_size)?;
     writeln!(out, "{summary}")?;
     if todo.is_empty() {
-        writeln!(out, "The registry already matches the sheet: nothing to send.")?;
+        writeln!(
+            out,
+            "The registry already matches the sheet: nothing to send."
+        )?;
         return Ok(SyncReport {
             diff_summary: summary,
             sent: vec![],
@@ -245,7 +245,12 @@ pub async fn sync(
 }
 
 /// The rows of a refused batch that the registry refuses on their own.
-async fn culprits(node: &Node, sender: &str, registry: &str, batch: &Batch) -> Vec<(String, String)> {
+async fn culprits(
+    node: &Node,
+    sender: &str,
+    registry: &str,
+    batch: &Batch,
+) -> Vec<(String, String)> {
     let ExecuteMsg::UpsertRecords { records } = &batch.msg else {
         return vec![];
     };
@@ -455,7 +460,7 @@ mod tests {
 
     #[test]
     fn batch_sizes_are_bounded_by_the_registry() {
-        let d = Diff { changes: vec![] };
+        let d = Diff::default();
         assert!(batches(&d, 0).is_err());
         assert!(batches(&d, MAX_BATCH).unwrap().is_empty());
         let err = batches(&d, MAX_BATCH + 1).unwrap_err().to_string();
