@@ -152,7 +152,9 @@ impl Context {
         };
         let d = sync::diff_with_chain(&self.node, &registry, &sheet, remove_missing).await?;
         writeln!(out, "{}", sync::summary(&d))?;
-        let todo = sync::batches(&d, batch_size)?;
+        let todo = d
+            .batches(batch_size, crate::kyc::diff::DEFAULT_REMOVAL_REASON)
+            .map_err(Invalid)?;
         if todo.is_empty() {
             writeln!(
                 out,

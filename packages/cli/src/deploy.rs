@@ -595,7 +595,7 @@ pub async fn deploy(
                 "  {step}: would send (code id {next_code_id} if nobody uploads first)"
             )?;
             show_messages(out, std::slice::from_ref(&msg))?;
-            let estimate = node.simulate(&[msg.any.clone()], "").await;
+            let estimate = node.simulate(std::slice::from_ref(&msg.any), "").await;
             if let Ok(e) = &estimate {
                 store_estimates += e.simulated;
             }

@@ -24,6 +24,41 @@ use farthing_types::kyc::{ExecuteMsg, RecordInput, RecordView, MAX_BATCH};
 
 use super::roster::{check_reason, format_time, Roster, RosterRow};
 
+/// One transaction's worth of changes, with the sheet lines it carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub msg: ExecuteMsg,
+    /// Sheet lines of the rows (empty for removals, which have no row).
+    pub lines: Vec<usize>,
+    pub addresses: Vec<String>,
+}
+
+impl Batch {
+    /// "lines 4-9, 12", or the addresses for removals.
+    pub fn rows(&self) -> String {
+        if self.lines.is_empty() {
+            return self.addresses.join(", ");
+        }
+        let mut parts: Vec<String> = vec![];
+        let mut i = 0;
+        while i < self.lines.len() {
+            let start = self.lines[i];
+            let mut end = start;
+            while i + 1 < self.lines.len() && self.lines[i + 1] == end + 1 {
+                i += 1;
+                end = self.lines[i];
+            }
+            parts.push(if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            });
+            i += 1;
+        }
+        format!("lines {}", parts.join(", "))
+    }
+}
+
 /// The reason code a sync gives `RemoveRecords` unless the operator gives another.
 pub const DEFAULT_REMOVAL_REASON: &str = "absent_from_roster";
 
@@ -213,33 +248,59 @@ impl Diff {
             .collect()
     }
 
-    /// The registry messages that apply the diff: `UpsertRecords` in batches of at most
-    /// [`MAX_BATCH`] records, in roster order, then `RemoveRecords` in batches of at most
-    /// `MAX_BATCH` addresses, each with `removal_reason`. Each message is all or nothing on
-    /// chain; a sync of several messages is not, unless they go in one transaction.
+    /// The messages that apply the diff, in batches of at most `size` records (the
+    /// registry takes at most [`MAX_BATCH`]): upserts first, in roster order, then
+    /// removals with `removal_reason`. Each batch is all or nothing on chain; a sync of
+    /// several batches is not, and a re-run sends what is still missing.
     ///
-    /// Errs when there are removals and `removal_reason` breaks the registry's reason rule.
-    pub fn execute_msgs(&self, removal_reason: &str) -> Result<Vec<ExecuteMsg>, String> {
+    /// Errs when `size` is out of range, or there are removals and `removal_reason` breaks
+    /// the registry's reason rule.
+    pub fn batches(&self, size: usize, removal_reason: &str) -> Result<Vec<Batch>, String> {
+        if size == 0 || size > MAX_BATCH {
+            return Err(format!(
+                "batch size {size} is out of range: 1 to {MAX_BATCH}, the registry's maximum"
+            ));
+        }
         let removals = self.removals();
         if !removals.is_empty() {
             check_reason(removal_reason).map_err(|e| format!("removal reason: {e}"))?;
         }
-        let mut msgs: Vec<ExecuteMsg> = self
-            .upserts()
-            .chunks(MAX_BATCH)
-            .map(|c| ExecuteMsg::UpsertRecords {
-                records: c.to_vec(),
+        let rows: Vec<&RosterRow> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Added(row) | Change::Changed { row, .. } => Some(row),
+                _ => None,
             })
             .collect();
-        msgs.extend(
-            removals
-                .chunks(MAX_BATCH)
-                .map(|c| ExecuteMsg::RemoveRecords {
-                    addresses: c.to_vec(),
-                    reason: removal_reason.to_string(),
-                }),
-        );
-        Ok(msgs)
+        let mut out: Vec<Batch> = rows
+            .chunks(size)
+            .map(|chunk| Batch {
+                lines: chunk.iter().map(|r| r.line).collect(),
+                addresses: chunk.iter().map(|r| r.record.address.clone()).collect(),
+                msg: ExecuteMsg::UpsertRecords {
+                    records: chunk.iter().map(|r| r.record.clone()).collect(),
+                },
+            })
+            .collect();
+        out.extend(removals.chunks(size).map(|chunk| Batch {
+            lines: vec![],
+            addresses: chunk.to_vec(),
+            msg: ExecuteMsg::RemoveRecords {
+                addresses: chunk.to_vec(),
+                reason: removal_reason.to_string(),
+            },
+        }));
+        Ok(out)
+    }
+
+    /// The messages of [`Diff::batches`] at the registry's maximum batch size.
+    pub fn execute_msgs(&self, removal_reason: &str) -> Result<Vec<ExecuteMsg>, String> {
+        Ok(self
+            .batches(MAX_BATCH, removal_reason)?
+            .into_iter()
+            .map(|b| b.msg)
+            .collect())
     }
 }
 

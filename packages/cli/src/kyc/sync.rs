@@ -8,12 +8,11 @@ use anyhow::{anyhow, Context, Result};
 use cosmrs::Any;
 use cosmwasm_std::{Binary, Timestamp};
 use farthing_types::kyc::{
-    AuditEntry, AuditLogResponse, ExecuteMsg, QueryMsg, RecordInput, RecordView, RecordsResponse,
-    MAX_BATCH,
+    AuditEntry, AuditLogResponse, ExecuteMsg, QueryMsg, RecordView, RecordsResponse,
 };
 use serde_json::{json, Value};
 
-use super::diff::{diff, render, Change, Diff, DEFAULT_REMOVAL_REASON};
+use super::diff::{diff, render, Batch, Diff, DEFAULT_REMOVAL_REASON};
 use super::roster::Roster;
 use crate::deploy::{execute_msg, Out, Planned};
 use crate::node::{Node, TxError, TxOutcome};
@@ -56,83 +55,6 @@ pub async fn diff_with_chain(
 ) -> Result<Diff> {
     let current = fetch_records(node, registry).await?;
     Ok(diff(roster, &current, remove_missing))
-}
-
-/// One transaction's worth of changes, with the sheet lines it carries.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Batch {
-    pub msg: ExecuteMsg,
-    /// Sheet lines of the rows (empty for removals, which have no row).
-    pub lines: Vec<usize>,
-    pub addresses: Vec<String>,
-}
-
-impl Batch {
-    /// "lines 4-9, 12" or "wasm1..., wasm1..." for removals.
-    pub fn rows(&self) -> String {
-        if self.lines.is_empty() {
-            return self.addresses.join(", ");
-        }
-        let mut parts: Vec<String> = vec![];
-        let mut i = 0;
-        while i < self.lines.len() {
-            let start = self.lines[i];
-            let mut end = start;
-            while i + 1 < self.lines.len() && self.lines[i + 1] == end + 1 {
-                i += 1;
-                end = self.lines[i];
-            }
-            parts.push(if start == end {
-                start.to_string()
-            } else {
-                format!("{start}-{end}")
-            });
-            i += 1;
-        }
-        format!("lines {}", parts.join(", "))
-    }
-}
-
-/// The changes of `diff` cut into batches of at most `size` records (the registry takes
-/// at most [`MAX_BATCH`]): upserts first, in sheet order, then removals.
-pub fn batches(diff: &Diff, size: usize) -> Result<Vec<Batch>> {
-    if size == 0 || size > MAX_BATCH {
-        return Err(anyhow!(
-            "batch size {size} is out of range: 1 to {MAX_BATCH}, the registry's maximum"
-        ));
-    }
-    let mut rows: Vec<(usize, RecordInput)> = vec![];
-    let mut removed: Vec<String> = vec![];
-    for change in &diff.changes {
-        match change {
-            Change::Added(row) | Change::Changed { row, .. } => {
-                rows.push((row.line, row.record.clone()))
-            }
-            Change::Removed(view) => removed.push(view.address.to_string()),
-            Change::Unchanged(_) => {}
-        }
-    }
-    let mut out = vec![];
-    for chunk in rows.chunks(size) {
-        out.push(Batch {
-            lines: chunk.iter().map(|(l, _)| *l).collect(),
-            addresses: chunk.iter().map(|(_, r)| r.address.clone()).collect(),
-            msg: ExecuteMsg::UpsertRecords {
-                records: chunk.iter().map(|(_, r)| r.clone()).collect(),
-            },
-        });
-    }
-    for chunk in removed.chunks(size) {
-        out.push(Batch {
-            lines: vec![],
-            addresses: chunk.to_vec(),
-            msg: ExecuteMsg::RemoveRecords {
-                addresses: chunk.to_vec(),
-                reason: DEFAULT_REMOVAL_REASON.to_string(),
-            },
-        });
-    }
-    Ok(out)
 }
 
 /// A batch the chain refused, named with its rows.
@@ -189,7 +111,9 @@ pub async fn sync(
     let sender = node.sender()?;
     let d = diff_with_chain(node, registry, roster, remove_missing).await?;
     let summary = summary(&d);
-    let todo = batches(&d, batch_size)?;
+    let todo = d
+        .batches(batch_size, DEFAULT_REMOVAL_REASON)
+        .map_err(|e| anyhow!(e))?;
     writeln!(out, "{summary}")?;
     if todo.is_empty() {
         writeln!(
@@ -427,7 +351,7 @@ pub async fn fetch_audit(
         all.extend(
             page.entries
                 .into_iter()
-                .filter(|e| since_time.is_none_or(|t| e.time >= t)),
+                .filter(|e| since_time.map_or(true, |t| e.time >= t)),
         );
         if n < PAGE as usize {
             return Ok(all);
@@ -438,6 +362,7 @@ pub async fn fetch_audit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use farthing_types::kyc::MAX_BATCH;
 
     #[test]
     fn rows_are_named_as_ranges() {
@@ -461,9 +386,14 @@ mod tests {
     #[test]
     fn batch_sizes_are_bounded_by_the_registry() {
         let d = Diff::default();
-        assert!(batches(&d, 0).is_err());
-        assert!(batches(&d, MAX_BATCH).unwrap().is_empty());
-        let err = batches(&d, MAX_BATCH + 1).unwrap_err().to_string();
+        assert!(d.batches(0, DEFAULT_REMOVAL_REASON).is_err());
+        assert!(d
+            .batches(MAX_BATCH, DEFAULT_REMOVAL_REASON)
+            .unwrap()
+            .is_empty());
+        let err = d
+            .batches(MAX_BATCH + 1, DEFAULT_REMOVAL_REASON)
+            .unwrap_err();
         assert!(err.contains("1 to 200"), "{err}");
     }
 }
