@@ -48,7 +48,7 @@ pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
 pub use router::MAX_CALL_DEPTH;
 pub use storage::{CallStorage, Dump};
 pub use vm::{
-    CallError, CallResult, Executed, Vm, WasmdApi, BLOCK_SECONDS, DEFAULT_GAS_LIMIT,
+    CallError, CallResult, Executed, Vm, VmSnapshot, WasmdApi, BLOCK_SECONDS, DEFAULT_GAS_LIMIT,
     GENESIS_SECONDS,
 };
 
