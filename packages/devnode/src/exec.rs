@@ -93,6 +93,29 @@ impl Ctx<'_> {
         msgs::address(text, self.prefix).map(|(a, _)| a)
     }
 
+    /// The bank's check of coins sent with a message: the sender has each of them, or the
+    /// SDK's insufficient-funds error.
+    fn can_pay(&self, from: &str, coins: &[Coin]) -> Result<(), (MsgError, u64)> {
+        let balances = self.vm.balances(&Addr::unchecked(from));
+        for coin in coins {
+            let have = balances
+                .iter()
+                .find(|c| c.denom == coin.denom)
+                .map_or(0, |c| c.amount.u128());
+            if have < coin.amount.u128() {
+                let spendable = Coin::new(have, coin.denom.clone());
+                return Err(fail(
+                    Failure::sdk(
+                        5,
+                        format!("spendable balance {spendable} is smaller than {coin}"),
+                    ),
+                    gas::read(60),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn run(&mut self, msg: &Msg) -> Ran {
         let sender = self.signer.to_string();
         match msg {
@@ -150,6 +173,7 @@ impl Ctx<'_> {
                     &meta.label,
                 ));
                 let funds = coins(&m.funds);
+                self.can_pay(&sender, &funds)?;
                 let ran = self.vm.execute_raw(
                     &Addr::unchecked(&contract),
                     &Addr::unchecked(&sender),
@@ -403,6 +427,8 @@ impl Ctx<'_> {
                 ));
             }
         }
+        let funds = coins(funds);
+        self.can_pay(sender, &funds)?;
         let mut book = book;
         if self.state.ensure_account(address) {
             book += gas::new_account();
@@ -420,7 +446,6 @@ impl Ctx<'_> {
                 order,
             },
         );
-        let funds = coins(funds);
         let ran = self.vm.instantiate_at(
             code_id,
             &Addr::unchecked(address),

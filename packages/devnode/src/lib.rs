@@ -23,7 +23,8 @@
 //! wasm `SmartContractState`, `RawContractState`, `ContractInfo`, `Code`, `CodeInfo`,
 //! `Codes`, `ContractsByCode` gRPC methods), `broadcast_tx_sync` (and `_async`,
 //! `_commit`), `tx`, plus `dev_advance` {seconds} and `dev_fund` {address, amount} for
-//! scripts. Every transaction that passes CheckTx is delivered at once as its own block.
+//! scripts, by JSON-RPC over POST or by URI (`GET /status`, `GET /tx?hash=0x...`). Every
+//! transaction that passes CheckTx is delivered at once as its own block.
 
 pub mod chain;
 pub mod errors;

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
@@ -75,7 +75,84 @@ fn reply(body: Value) -> Response {
         .into_response()
 }
 
-async fn handle(State(chain): State<Shared>, body: Body) -> Response {
+/// A request by URI (`GET /status`, `GET /tx?hash=0x...`), as CometBFT also serves them:
+/// the method is the path, the parameters the query string (strings may be quoted).
+async fn handle_uri(chain: Shared, uri: Uri) -> Response {
+    let method = uri.path().trim_start_matches('/').to_string();
+    if method.is_empty() {
+        let routes = "Available endpoints (JSON-RPC over POST, or by URI):\n/abci_info\n\
+                      /abci_query?path=_&data=_&height=_&prove=_\n/broadcast_tx_async?tx=_\n\
+                      /broadcast_tx_commit?tx=_\n/broadcast_tx_sync?tx=_\n/health\n/status\n\
+                      /tx?hash=_&prove=_\n/dev_advance?seconds=_\n/dev_fund?address=_&amount=_\n";
+        return (StatusCode::OK, routes).into_response();
+    }
+    let mut params = serde_json::Map::new();
+    for pair in uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode(value);
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .map(str::to_string)
+            .unwrap_or(value);
+        params.insert(key.to_string(), Value::String(value));
+    }
+    let params = Value::Object(params);
+    let answer =
+        tokio::task::spawn_blocking(move || dispatch(&chain, &method, &params, true)).await;
+    let answer = answer.unwrap_or_else(|e| Err(RpcError::internal(e)));
+    reply(envelope(json!(-1), answer))
+}
+
+/// `%XX` escapes and `+` of a query string.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(b), _) => {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            (None, b'+') => out.push(b' '),
+            (None, b) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn envelope(id: Value, answer: Result<Value, RpcError>) -> Value {
+    match answer {
+        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+        Err(e) => json!({
+            "jsonrpc": "2.0",
+            "id": id,
+            "error": {"code": e.code, "message": e.message, "data": e.data},
+        }),
+    }
+}
+
+async fn handle(
+    State(chain): State<Shared>,
+    method: axum::http::Method,
+    uri: Uri,
+    body: Body,
+) -> Response {
+    if method == axum::http::Method::GET {
+        return handle_uri(chain, uri).await;
+    }
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         // CometBFT's `http.MaxBytesReader`: 400 and a parse error.
         let error = json!({
@@ -105,16 +182,10 @@ async fn handle(State(chain): State<Shared>, body: Body) -> Response {
         .unwrap_or_default()
         .to_string();
     let params = request.get("params").cloned().unwrap_or(json!({}));
-    let answer = tokio::task::spawn_blocking(move || dispatch(&chain, &method, &params)).await;
+    let answer =
+        tokio::task::spawn_blocking(move || dispatch(&chain, &method, &params, false)).await;
     let answer = answer.unwrap_or_else(|e| Err(RpcError::internal(e)));
-    reply(match answer {
-        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
-        Err(e) => json!({
-            "jsonrpc": "2.0",
-            "id": id,
-            "error": {"code": e.code, "message": e.message, "data": e.data},
-        }),
-    })
+    reply(envelope(id, answer))
 }
 
 /// A parameter by name (CometBFT also reads them by position, in the method's order).
@@ -161,11 +232,26 @@ fn base64_param(params: &Value, name: &str, position: usize) -> Result<Vec<u8>, 
         })
 }
 
+/// The `tx` parameter: base64 in JSON-RPC, `0x` hex in a URI.
+fn tx_param(params: &Value, by_uri: bool) -> Result<Vec<u8>, RpcError> {
+    if by_uri {
+        let text = string_param(params, "tx", 0)?;
+        return hex::decode(text.trim_start_matches("0x")).map_err(|e| {
+            RpcError::invalid_params(format!(
+                "error converting http params to arguments: tx: {e}"
+            ))
+        });
+    }
+    base64_param(params, "tx", 0)
+}
+
 fn to_value(value: impl serde::Serialize) -> Result<Value, RpcError> {
     serde_json::to_value(value).map_err(RpcError::internal)
 }
 
-fn dispatch(chain: &Shared, method: &str, params: &Value) -> Result<Value, RpcError> {
+/// Runs one method. `by_uri`: the parameters came in a URI, where bytes are `0x` hex (a
+/// transaction too) rather than base64.
+fn dispatch(chain: &Shared, method: &str, params: &Value, by_uri: bool) -> Result<Value, RpcError> {
     match method {
         "health" => Ok(json!({})),
         "status" => Ok(status(&lock(chain))),
@@ -192,7 +278,7 @@ fn dispatch(chain: &Shared, method: &str, params: &Value) -> Result<Value, RpcEr
             abci_query(&mut lock(chain), &path, &data, height)
         }
         "broadcast_tx_sync" | "broadcast_tx_async" => {
-            let tx = base64_param(params, "tx", 0)?;
+            let tx = tx_param(params, by_uri)?;
             let done = broadcast_new(chain, &tx)?;
             let (codespace, code, log) = match &done.check {
                 Ok(_) => (String::new(), 0, String::new()),
@@ -207,7 +293,7 @@ fn dispatch(chain: &Shared, method: &str, params: &Value) -> Result<Value, RpcEr
             })
         }
         "broadcast_tx_commit" => {
-            let tx = base64_param(params, "tx", 0)?;
+            let tx = tx_param(params, by_uri)?;
             let done = broadcast_new(chain, &tx)?;
             let check = match &done.check {
                 Ok(gas_wanted) => abci::response::CheckTx {
@@ -438,4 +524,27 @@ fn status(chain: &Chain) -> Value {
 fn sha2_20(data: &[u8]) -> Vec<u8> {
     use sha2::{Digest, Sha256};
     Sha256::digest(data)[..20].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_parameters_are_percent_decoded() {
+        assert_eq!(percent_decode("%22abc%22"), "\"abc\"");
+        assert_eq!(percent_decode("a+b%2Fc"), "a b/c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn hashes_come_in_base64_or_hex() {
+        let hash = [0xabu8; 32];
+        let b64 = base64::engine::general_purpose::STANDARD.encode(hash);
+        assert_eq!(tx_hash(&b64), Some(hash));
+        assert_eq!(tx_hash(&hex::encode_upper(hash)), Some(hash));
+        assert_eq!(tx_hash(&format!("0x{}", hex::encode(hash))), Some(hash));
+        assert_eq!(tx_hash("abcd"), None);
+    }
 }

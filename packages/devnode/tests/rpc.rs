@@ -143,6 +143,35 @@ async fn transactions_are_found_by_hash_and_unknown_hashes_are_errors() {
         again.to_string().contains("tx already exists in cache"),
         "{again}"
     );
+    // broadcast_tx_commit answers CheckTx and the delivery at once.
+    let tx = sign(
+        &alice,
+        number,
+        sequence + 1,
+        vec![send(&alice, &alice.address, 6)],
+        100_000,
+        2_500,
+    );
+    let committed = client.broadcast_tx_commit(tx).await.unwrap();
+    assert!(committed.check_tx.code.is_ok());
+    assert!(
+        committed.tx_result.code.is_ok(),
+        "{}",
+        committed.tx_result.log
+    );
+    assert_eq!(committed.height.value(), node.height());
+    assert_eq!(committed.tx_result.gas_wanted, 100_000);
+    let stale = sign(
+        &alice,
+        number,
+        sequence,
+        vec![send(&alice, &alice.address, 7)],
+        100_000,
+        2_500,
+    );
+    let refused = client.broadcast_tx_commit(stale).await.unwrap();
+    assert_eq!(refused.check_tx.code.value(), 32);
+    assert_eq!(refused.height.value(), 0);
     let unknown = Hash::Sha256([9u8; 32]);
     let err = client.tx(unknown, false).await.unwrap_err();
     assert!(
@@ -326,13 +355,13 @@ async fn out_of_gas_keeps_the_fee_and_the_sequence_and_undoes_the_messages() {
     node.shutdown().await;
 }
 
-/// A raw JSON-RPC POST (HTTP/1.1, one request per connection), as a script sends it.
-async fn post(url: &str, body: String) -> String {
+/// A raw HTTP/1.1 request (one per connection), as a script sends it: the body of a 200.
+async fn http(url: &str, line: &str, body: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = url.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+        "{line} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
@@ -342,6 +371,11 @@ async fn post(url: &str, body: String) -> String {
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     body.to_string()
+}
+
+/// A raw JSON-RPC POST.
+async fn post(url: &str, body: String) -> String {
+    http(url, "POST /", &body).await
 }
 
 #[tokio::test]
@@ -375,5 +409,18 @@ async fn dev_advance_and_dev_fund_serve_scripts() {
     assert_eq!(balance(&client, &nobody.address).await, 77);
     let unknown = post(&url, body("no_such_method", serde_json::json!({}))).await;
     assert!(unknown.contains("-32601"), "{unknown}");
+
+    // By URI, as `curl $NODE/status` asks.
+    let status: serde_json::Value =
+        serde_json::from_str(&http(&url, "GET /status", "").await).unwrap();
+    assert_eq!(status["result"]["node_info"]["network"], CHAIN_ID);
+    let advanced: serde_json::Value =
+        serde_json::from_str(&http(&url, "GET /dev_advance?seconds=%225%22", "").await).unwrap();
+    assert_eq!(advanced["result"]["height"], (height + 13).to_string());
+    let missing = http(&url, &format!("GET /tx?hash=0x{}", "AB".repeat(32)), "").await;
+    assert!(
+        missing.contains(&format!("tx ({}) not found", "AB".repeat(32))),
+        "{missing}"
+    );
     node.shutdown().await;
 }

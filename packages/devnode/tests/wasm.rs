@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData;
+use cosmrs::proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmrs::proto::cosmwasm::wasm::v1::{
     MsgExecuteContract, MsgInstantiateContract, MsgInstantiateContract2, MsgMigrateContract,
     MsgStoreCode, MsgStoreCodeResponse, MsgUpdateAdmin, QueryCodeRequest, QueryCodeResponse,
@@ -477,10 +478,17 @@ async fn a_failing_second_message_undoes_the_first() {
     let upsert = kyc::ExecuteMsg::UpsertRecords {
         records: vec![record(&newcomer.address, block_time(&client).await)],
     };
-    let msgs = vec![
-        execute_msg(&owner, &contract, &add),
-        execute_msg(&owner, &contract, &upsert),
-    ];
+    // The first message also pays the contract: the payment is undone with it.
+    let mut paying = MsgExecuteContract {
+        sender: owner.address.clone(),
+        contract: contract.clone(),
+        msg: serde_json::to_vec(&add).unwrap(),
+        funds: vec![ProtoCoin {
+            denom: DENOM.into(),
+            amount: "500".into(),
+        }],
+    };
+    let msgs = vec![any(&paying), execute_msg(&owner, &contract, &upsert)];
     let done = deliver(&client, &owner, msgs, 2_000_000).await;
     let r = &done.tx_result;
     assert_eq!((r.code.value(), r.codespace.as_str()), (5, "wasm"));
@@ -498,6 +506,33 @@ async fn a_failing_second_message_undoes_the_first() {
         1,
         "the first message's officer stayed"
     );
+    assert_eq!(balance(&client, &contract).await, 0, "the payment stayed");
+
+    // Paying more than one has: the bank's error.
+    paying.funds[0].amount = (FUNDS * 2).to_string();
+    let done = deliver(&client, &owner, vec![any(&paying)], 2_000_000).await;
+    assert_eq!(done.tx_result.code.value(), 5);
+    assert!(
+        done.tx_result.log.contains(&format!(
+            "is smaller than {}{DENOM}: insufficient funds",
+            FUNDS * 2
+        )),
+        "{}",
+        done.tx_result.log
+    );
+    paying.funds[0].amount = "500".into();
+    deliver_ok(&client, &owner, vec![any(&paying)], 2_000_000).await;
+    assert_eq!(balance(&client, &contract).await, 500);
+    let remove = kyc::ExecuteMsg::RemoveOfficer {
+        address: newcomer.address.clone(),
+    };
+    deliver_ok(
+        &client,
+        &owner,
+        vec![execute_msg(&owner, &contract, &remove)],
+        2_000_000,
+    )
+    .await;
 
     // Both messages succeed when both are allowed: the second sees the first.
     let msgs = vec![

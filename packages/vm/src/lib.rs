@@ -24,6 +24,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A node runs it as its wasm engine ([`Vm::with_chain`]: the chain's bech32 prefix and
+//! chain id, wasmd's classic contract addresses): messages as raw JSON
+//! ([`Vm::instantiate_at`], [`Vm::execute_raw`], [`Vm::migrate_raw`],
+//! [`Vm::query_raw_with_gas`]), the messages of one chain transaction undone together
+//! ([`Vm::atomic`]), a simulation undone after it ran ([`Vm::snapshot`], [`Vm::restore`]),
+//! the block a node produced ([`Vm::set_block`]). `packages/devnode` is that node.
+//!
 //! Every entry point is a transaction routed as wasmd routes it ([`router`]): the
 //! response's messages and sub-messages run (contract executions and instantiations, bank
 //! sends), replies included, with atomic rollback of a failed sub-message and of a failed

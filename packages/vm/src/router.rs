@@ -2,7 +2,8 @@
 //!
 //! - The call runs; its storage changes are kept for the rest of the transaction.
 //! - Then its response's messages run in order, each a sub-transaction: `WasmMsg::Execute`
-//!   (coins attached move first), `WasmMsg::Instantiate` (at a new address), `BankMsg::Send`
+//!   (coins attached move first), `WasmMsg::Instantiate` (at a new address: wasmd's
+//!   classic address on a [`Vm::with_chain`]), `BankMsg::Send`
 //!   and `BankMsg::Burn`. Each one's own messages run in turn, depth first.
 //! - A sub-message that fails is rolled back whole (storage of every contract, bank
 //!   balances, its events). With `reply_on_error` or `reply_always` the sender's `reply`
