@@ -313,12 +313,16 @@ fn dispatch(chain: &Shared, method: &str, params: &Value, by_uri: bool) -> Resul
                 Some(record) => (exec_tx_result(&record.result), record.height),
                 None => (abci::types::ExecTxResult::default(), 0),
             };
-            to_value(broadcast::tx_commit::Response {
+            let mut value = to_value(broadcast::tx_commit::Response {
                 check_tx: check,
                 tx_result,
                 hash: Hash::Sha256(done.hash),
                 height: height_of(height)?,
-            })
+            })?;
+            let data = done.delivered.map(|r| r.result.data).unwrap_or_default();
+            base64_data(&mut value["tx_result"], &data);
+            base64_data(&mut value["check_tx"], &[]);
+            Ok(value)
         }
         "tx" => {
             let text = string_param(params, "hash", 0)?;
@@ -476,14 +480,31 @@ fn tm_event(e: &cosmwasm_std::Event) -> abci::Event {
 }
 
 fn tx_response(hash: [u8; 32], record: &TxRecord) -> Result<Value, RpcError> {
-    to_value(tx::Response {
+    let mut value = to_value(tx::Response {
         hash: Hash::Sha256(hash),
         height: height_of(record.height)?,
         index: record.index,
         tx_result: exec_tx_result(&record.result),
         tx: record.tx.clone(),
         proof: None,
-    })
+    })?;
+    base64_data(&mut value["tx_result"], &record.result.data);
+    Ok(value)
+}
+
+/// An ABCI result's `data` as CometBFT writes it: base64 (null when empty).
+/// tendermint-rpc's types serialize `Bytes` as an array of numbers, and read a string as
+/// its characters: a client of a real node gets the base64 text in `tx_result.data`, and
+/// so it does here.
+fn base64_data(result: &mut Value, data: &[u8]) {
+    if let Some(object) = result.as_object_mut() {
+        let data = if data.is_empty() {
+            Value::Null
+        } else {
+            Value::String(base64::engine::general_purpose::STANDARD.encode(data))
+        };
+        object.insert("data".into(), data);
+    }
 }
 
 fn status(chain: &Chain) -> Value {

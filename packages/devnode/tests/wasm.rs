@@ -140,7 +140,7 @@ async fn three_codes_stored_in_one_transaction() {
         [owner.address.as_str(); 4]
     );
     // The data: the messages' responses, as a client reads the code ids from them.
-    let data = TxMsgData::decode(r.data.as_ref()).unwrap();
+    let data = TxMsgData::decode(base64_text(&r.data).as_slice()).unwrap();
     let ids: Vec<u64> = data
         .msg_responses
         .iter()
@@ -550,7 +550,7 @@ async fn a_failing_second_message_undoes_the_first() {
         attrs(&done.tx_result.events, "message", "msg_index"),
         ["0", "1"]
     );
-    let data = TxMsgData::decode(done.tx_result.data.as_ref()).unwrap();
+    let data = TxMsgData::decode(base64_text(&done.tx_result.data).as_slice()).unwrap();
     assert_eq!(data.msg_responses.len(), 2);
     node.shutdown().await;
 }

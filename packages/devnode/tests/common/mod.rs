@@ -256,3 +256,12 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.write_all(bytes).unwrap();
     e.finish().unwrap()
 }
+
+/// `tx_result.data` as tendermint-rpc reads CometBFT's JSON: the characters of its base64
+/// text (a real node's answer reads the same); decoded here.
+pub fn base64_text(data: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .expect("tx_result.data is base64 text")
+}
