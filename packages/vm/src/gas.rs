@@ -121,7 +121,7 @@ impl KvStats {
     /// the canonical address lengths; each move is (denom, sender's balance before and
     /// after, recipient's before and after), balances stored as their decimal amount. Not
     /// counted: the denom index of the balances map, account creation for a new recipient.
-    pub(crate) fn bank_send(
+    pub fn bank_send(
         from_len: u64,
         to_len: Option<u64>,
         moves: &[(&str, u128, u128, u128, u128)],

@@ -24,6 +24,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A node runs it as its wasm engine ([`Vm::with_chain`]: the chain's bech32 prefix and
+//! chain id, wasmd's classic contract addresses): messages as raw JSON
+//! ([`Vm::instantiate_at`], [`Vm::execute_raw`], [`Vm::migrate_raw`],
+//! [`Vm::query_raw_with_gas`]), the messages of one chain transaction undone together
+//! ([`Vm::atomic`]), a simulation undone after it ran ([`Vm::snapshot`], [`Vm::restore`]),
+//! the block a node produced ([`Vm::set_block`]). `packages/devnode` is that node.
+//!
 //! Every entry point is a transaction routed as wasmd routes it ([`router`]): the
 //! response's messages and sub-messages run (contract executions and instantiations, bank
 //! sends), replies included, with atomic rollback of a failed sub-message and of a failed
@@ -48,7 +55,7 @@ pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
 pub use router::MAX_CALL_DEPTH;
 pub use storage::{CallStorage, Dump};
 pub use vm::{
-    CallError, CallResult, Executed, Vm, WasmdApi, BLOCK_SECONDS, DEFAULT_GAS_LIMIT,
+    CallError, CallResult, Executed, Vm, VmSnapshot, WasmdApi, BLOCK_SECONDS, DEFAULT_GAS_LIMIT,
     GENESIS_SECONDS,
 };
 

@@ -2,7 +2,8 @@
 //!
 //! - The call runs; its storage changes are kept for the rest of the transaction.
 //! - Then its response's messages run in order, each a sub-transaction: `WasmMsg::Execute`
-//!   (coins attached move first), `WasmMsg::Instantiate` (at a new address), `BankMsg::Send`
+//!   (coins attached move first), `WasmMsg::Instantiate` (at a new address: wasmd's
+//!   classic address on a [`Vm::with_chain`]), `BankMsg::Send`
 //!   and `BankMsg::Burn`. Each one's own messages run in turn, depth first.
 //! - A sub-message that fails is rolled back whole (storage of every contract, bank
 //!   balances, its events). With `reply_on_error` or `reply_always` the sender's `reply`
@@ -49,40 +50,66 @@ pub(crate) struct Failure {
 }
 use crate::querier::{lock, ContractState};
 use crate::storage::Dump;
-use crate::vm::{info, move_coins, CallError, CallResult, Executed, Setup, Vm};
+use crate::vm::{info, move_coins, CallError, CallResult, Executed, Setup, Vm, VmSnapshot};
 
 /// How deep sub-messages may nest (a contract that calls itself forever fails here, with
 /// wasmd's `ErrExceedMaxCallDepth`): wasmd's `DefaultMaxCallDepth`
 /// (x/wasm/types/wasm_engine.go).
 pub const MAX_CALL_DEPTH: u32 = 100;
 
-/// The state a rollback restores: every contract, the bank, and the instance counter (on a
-/// chain a sequence in the store).
-type Snapshot = (
-    BTreeMap<Addr, ContractState>,
-    BTreeMap<String, Vec<Coin>>,
-    u64,
-);
-
 /// What a call and its messages hand back: the response of the call, and the data its
 /// caller sees (the call's, or the last a reply set).
 type Outcome = CallResult<(Response<Empty>, Option<Binary>)>;
 
 impl Vm {
-    fn snapshot(&self) -> Snapshot {
+    /// The state a rollback restores: every contract, the bank, the code store and the
+    /// instance sequence (on a chain, all of them in the store). [`Vm::restore`] puts it
+    /// back: a node's simulation runs a transaction, then restores what it saw before.
+    pub fn snapshot(&self) -> VmSnapshot {
         let world = lock(&self.world);
-        (
-            world.contracts.clone(),
-            world.balances.clone(),
-            self.instances,
-        )
+        VmSnapshot {
+            contracts: world.contracts.clone(),
+            balances: world.balances.clone(),
+            instances: self.instances,
+            codes: self.codes_len(),
+        }
     }
 
-    fn restore(&mut self, snapshot: Snapshot) {
+    /// Puts back the state of a [`Vm::snapshot`]: codes stored since are forgotten (their
+    /// ids are given again), contracts and coins are as they were.
+    pub fn restore(&mut self, snapshot: VmSnapshot) {
         let mut world = lock(&self.world);
-        world.contracts = snapshot.0;
-        world.balances = snapshot.1;
-        self.instances = snapshot.2;
+        world.contracts = snapshot.contracts;
+        world.balances = snapshot.balances;
+        self.instances = snapshot.instances;
+        drop(world);
+        self.truncate_codes(snapshot.codes);
+    }
+
+    /// Runs `f`, whose entry points ([`Vm::execute`], [`Vm::instantiate_at`],
+    /// [`Vm::migrate`], [`Vm::store_code`], bank sends...) are the messages of one chain
+    /// transaction: when `f` fails, everything they did is undone, as a chain undoes every
+    /// message of a transaction whose last message fails. Each entry point still returns
+    /// its own [`Executed`] (and is undone alone when it fails); a code run by an earlier
+    /// message costs the discounted setup in a later one, as wasmd's `TxContracts` is kept
+    /// for the whole transaction.
+    pub fn atomic<T, E>(&mut self, f: impl FnOnce(&mut Vm) -> Result<T, E>) -> Result<T, E> {
+        let snapshot = self.snapshot();
+        let outer = self.in_atomic;
+        if !outer {
+            lock(&self.world).tx_codes = Some(HashSet::new());
+        }
+        self.in_atomic = true;
+        let ran = f(self);
+        self.in_atomic = outer;
+        if !outer {
+            lock(&self.world).tx_codes = None;
+        }
+        if ran.is_err() {
+            self.restore(snapshot);
+            self.events.clear();
+        }
+        ran
     }
 
     /// Runs `f` as one transaction: all of it, or (on error) nothing.
@@ -94,9 +121,14 @@ impl Vm {
         self.events.clear();
         self.replies = 0;
         let snapshot = self.snapshot();
-        lock(&self.world).tx_codes = Some(HashSet::new());
+        // Inside `atomic`, the codes run so far belong to the whole chain transaction.
+        if !self.in_atomic {
+            lock(&self.world).tx_codes = Some(HashSet::new());
+        }
         let ran = f(self);
-        lock(&self.world).tx_codes = None;
+        if !self.in_atomic {
+            lock(&self.world).tx_codes = None;
+        }
         match ran {
             Ok((response, data)) => {
                 let top = self
@@ -339,8 +371,12 @@ impl Vm {
                 label,
                 ..
             }) => {
-                self.instances += 1;
-                let address = self.contract_addr(&format!("instance-{}-{label}", self.instances));
+                let instance = self.next_instance_id();
+                let address = if self.classic_addresses {
+                    self.classic_contract_addr(*code_id, instance)
+                } else {
+                    self.contract_addr(&format!("instance-{instance}-{label}"))
+                };
                 let funds = normalized(funds);
                 let (_, data) =
                     self.instantiate_msg(*code_id, &address, sender, msg, &funds, depth)?;

@@ -209,3 +209,80 @@ fn migrate_swaps_the_code_on_the_same_storage_and_the_clock_moves() {
     vm.set_raw(&registry, b"x", None).unwrap();
     assert_eq!(vm.raw(&registry, b"x").unwrap(), None);
 }
+
+#[test]
+fn a_chain_vm_has_its_prefix_chain_id_and_wasmd_s_classic_addresses() {
+    let vm = Vm::with_chain("wasm", "farthing-local").unwrap();
+    assert_eq!(vm.block().chain_id, "farthing-local");
+    assert!(vm.addr("owner").as_str().starts_with("wasm1"));
+    // BuildContractAddressClassic(1, 1): the first contract of a wasmd chain.
+    assert_eq!(
+        vm.classic_contract_addr(1, 1).as_str(),
+        "wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d"
+    );
+    assert!(Vm::with_chain("Wasm", "x").is_err());
+    assert!(Vm::with_chain("", "x").is_err());
+}
+
+#[test]
+fn atomic_undoes_every_message_of_a_failed_transaction() {
+    let mut vm = Vm::with_chain("wasm", "farthing-local").unwrap();
+    let owner = vm.addr("owner");
+    let officer = vm.addr("officer");
+    let stranger = vm.addr("stranger");
+    let wasm = std::fs::read(release_fixture("0.1.0", "kyc_registry").unwrap()).unwrap();
+    let init = serde_json::to_vec(&json!({"owner": null, "officers": [officer],
+        "policy": policy()}))
+    .unwrap();
+    // One transaction: a code stored, a contract instantiated at a classic address, then
+    // a refused message: nothing stays, not the code, the contract or the instance id.
+    let failed: Result<(), CallError> = vm.atomic(|vm| {
+        let code = vm.store_code(&wasm)?;
+        let instance = vm.next_instance_id();
+        let address = vm.classic_contract_addr(code, instance);
+        let done = vm.instantiate_at(code, &address, &owner, &init, &[])?;
+        assert_eq!(done.calls[0].setup, crate::gas::INSTANCE_COST);
+        let upsert = json!({"upsert_records": {"records": [record(vm, &stranger)]}});
+        vm.execute(&address, &stranger, &upsert, &[])?;
+        Ok(())
+    });
+    assert!(matches!(failed, Err(CallError::Contract(_))));
+    assert!(vm.checksum(1).is_err());
+    assert_eq!(vm.next_instance_id(), 1);
+    // The same transaction with the officer succeeds; its second call into the code pays
+    // the discounted setup, as wasmd's `TxContracts` is kept for the transaction.
+    let mut vm = Vm::with_chain("wasm", "farthing-local").unwrap();
+    let address = vm
+        .atomic(|vm| -> Result<Addr, CallError> {
+            let code = vm.store_code(&wasm)?;
+            let instance = vm.next_instance_id();
+            let address = vm.classic_contract_addr(code, instance);
+            vm.instantiate_at(code, &address, &owner, &init, &[])?;
+            let upsert = json!({"upsert_records": {"records": [record(vm, &stranger)]}});
+            let done = vm.execute(&address, &officer, &upsert, &[])?;
+            assert_eq!(done.calls[0].setup, crate::gas::INSTANCE_COST_DISCOUNT);
+            Ok(address)
+        })
+        .unwrap();
+    assert_eq!(address, vm.classic_contract_addr(1, 1));
+    // Instantiating at an address already taken fails.
+    assert!(vm.instantiate_at(1, &address, &owner, &init, &[]).is_err());
+    // A snapshot restored forgets what happened since.
+    let snapshot = vm.snapshot();
+    vm.store_code(&wasm).unwrap();
+    let migrated = vm.migrate_raw(&address, 2, b"{}").unwrap();
+    let event = migrated.events_of("migrate").next().unwrap();
+    assert_eq!(event.attributes[0].key, "code_id");
+    assert_eq!(event.attributes[0].value, "2");
+    vm.restore(snapshot);
+    assert_eq!(vm.code_id(&address).unwrap(), 1);
+    assert!(vm.checksum(2).is_err());
+    assert_eq!(vm.code_bytes(1).unwrap(), wasm);
+    let answer = vm
+        .query_raw_with_gas(&address, br#"{"officers": {}}"#)
+        .unwrap()
+        .0;
+    assert!(String::from_utf8(answer.to_vec())
+        .unwrap()
+        .contains(officer.as_str()));
+}

@@ -56,6 +56,13 @@ pub(crate) type VmInstance = Instance<WasmdApi, CallStorage, VmQuerier>;
 #[derive(Clone, Copy, Default)]
 pub struct WasmdApi(MockApi);
 
+impl WasmdApi {
+    /// The API with bech32 prefix `prefix` (a chain's account prefix, `wasm` on wasmd).
+    pub fn with_prefix(prefix: &'static str) -> Self {
+        WasmdApi(MockApi::default().with_prefix(prefix))
+    }
+}
+
 impl std::ops::Deref for WasmdApi {
     type Target = MockApi;
 
@@ -202,6 +209,10 @@ impl Executed {
     }
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn vm_err(e: impl std::fmt::Display) -> CallError {
     CallError::Vm(e.to_string())
 }
@@ -239,11 +250,51 @@ pub struct Vm {
     pub(crate) instances: u64,
     /// How a reply would see the error being returned (see `crate::router`).
     pub(crate) failure: Option<crate::router::Failure>,
+    /// Whether a contract instantiated by a `WasmMsg::Instantiate` gets wasmd's classic
+    /// address (see [`Vm::with_chain`]).
+    pub(crate) classic_addresses: bool,
+    /// Set while [`Vm::atomic`] runs: the entry points called are messages of one chain
+    /// transaction (one rollback, one set of codes run for the setup discount).
+    pub(crate) in_atomic: bool,
+}
+
+/// The whole state of a [`Vm`] that a transaction can change: every contract, the bank,
+/// the code store and the instance sequence (see [`Vm::snapshot`]).
+#[derive(Clone)]
+pub struct VmSnapshot {
+    pub(crate) contracts: std::collections::BTreeMap<Addr, crate::querier::ContractState>,
+    pub(crate) balances: std::collections::BTreeMap<String, Vec<Coin>>,
+    pub(crate) instances: u64,
+    pub(crate) codes: usize,
 }
 
 impl Vm {
     /// A new chain at height 1, `GENESIS_SECONDS`, chain id `farthing-vm`.
     pub fn new() -> CallResult<Vm> {
+        Vm::build(WasmdApi::default(), "farthing-vm", false)
+    }
+
+    /// A new chain like [`Vm::new`] whose addresses have the bech32 prefix `prefix` (the
+    /// account prefix of a chain: `wasm` on wasmd) and whose blocks carry `chain_id`, for a
+    /// node that runs this VM as its wasm engine. A contract that a `WasmMsg::Instantiate`
+    /// creates gets wasmd's classic address ([`Vm::classic_contract_addr`]) from the
+    /// instance sequence shared with [`Vm::next_instance_id`].
+    pub fn with_chain(prefix: &str, chain_id: &str) -> CallResult<Vm> {
+        let valid = !prefix.is_empty()
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !valid {
+            return Err(CallError::Setup(format!(
+                "invalid bech32 prefix {prefix:?}: lowercase letters and digits"
+            )));
+        }
+        // The API is `Copy` with a `&'static str` prefix: one small string per chain.
+        let prefix: &'static str = Box::leak(prefix.to_string().into_boxed_str());
+        Vm::build(WasmdApi::with_prefix(prefix), chain_id, true)
+    }
+
+    fn build(api: WasmdApi, chain_id: &str, classic_addresses: bool) -> CallResult<Vm> {
         let dir = tempfile::Builder::new()
             .prefix("farthing-vm-")
             .tempdir()
@@ -263,7 +314,7 @@ impl Vm {
         Ok(Vm {
             engine: Arc::new(Engine {
                 cache,
-                api: WasmdApi::default(),
+                api,
                 _dir: dir,
             }),
             codes: vec![],
@@ -271,7 +322,7 @@ impl Vm {
             block: BlockInfo {
                 height: 1,
                 time: Timestamp::from_seconds(GENESIS_SECONDS),
-                chain_id: "farthing-vm".into(),
+                chain_id: chain_id.into(),
             },
             gas_limit: DEFAULT_GAS_LIMIT,
             trace: vec![],
@@ -279,6 +330,8 @@ impl Vm {
             replies: 0,
             instances: 0,
             failure: None,
+            classic_addresses,
+            in_atomic: false,
         })
     }
 
@@ -301,6 +354,41 @@ impl Vm {
     /// The API the contracts run with.
     pub fn api(&self) -> &WasmdApi {
         &self.engine.api
+    }
+
+    /// wasmd's classic contract address (`BuildContractAddressClassic`,
+    /// x/wasm/keeper/addresses.go): the SDK's `address.Module("wasm", codeID || instanceID)`
+    /// (both big-endian u64), that is sha256(sha256("module") || "wasm" || 0 || key),
+    /// 32 bytes, with this chain's prefix.
+    pub fn classic_contract_addr(&self, code_id: u64, instance_id: u64) -> Addr {
+        let mut key = b"wasm\0".to_vec();
+        key.extend_from_slice(&code_id.to_be_bytes());
+        key.extend_from_slice(&instance_id.to_be_bytes());
+        let typ = Checksum::generate(b"module");
+        let mut preimage = typ.as_slice().to_vec();
+        preimage.extend_from_slice(&key);
+        let hash = Checksum::generate(&preimage);
+        // 32 bytes with this chain's own prefix always humanize.
+        self.humanize(hash.as_slice())
+            .unwrap_or_else(|_| Addr::unchecked(self.engine.api.addr_make(&hex(&key))))
+    }
+
+    /// The next id of wasmd's contract instance sequence (1, 2, ...), shared with the
+    /// contracts that `WasmMsg::Instantiate` sub-messages create: a classic
+    /// `MsgInstantiateContract` takes one, an `Instantiate2` none.
+    pub fn next_instance_id(&mut self) -> u64 {
+        self.instances += 1;
+        self.instances
+    }
+
+    /// The address whose canonical form is `canonical`, with this chain's prefix.
+    pub fn humanize(&self, canonical: &[u8]) -> CallResult<Addr> {
+        self.engine
+            .api
+            .addr_humanize(canonical)
+            .0
+            .map(Addr::unchecked)
+            .map_err(vm_err)
     }
 
     /// The canonical form of an address, as the contracts store it in keys.
@@ -329,12 +417,34 @@ impl Vm {
         Ok(self.codes.len() as u64)
     }
 
+    /// The capabilities a stored code requires (wasmd's `required_capability` attributes of
+    /// the `store_code` event), sorted.
+    pub fn required_capabilities(&self, code_id: u64) -> CallResult<Vec<String>> {
+        let checksum = self.checksum(code_id)?;
+        let report = self.engine.cache.analyze(&checksum).map_err(vm_err)?;
+        Ok(report.required_capabilities.into_iter().collect())
+    }
+
+    /// The wasm of a stored code, as it was stored (wasmd's `Code` query answers it).
+    pub fn code_bytes(&self, code_id: u64) -> CallResult<Vec<u8>> {
+        let checksum = self.checksum(code_id)?;
+        self.engine.cache.load_wasm(&checksum).map_err(vm_err)
+    }
+
     /// `store_code` of a file; the error names the file.
     pub fn store_file(&mut self, path: &Path) -> CallResult<u64> {
         let wasm = std::fs::read(path)
             .map_err(|e| CallError::Setup(format!("{}: {e}", path.display())))?;
         self.store_code(&wasm)
             .map_err(|e| CallError::Setup(format!("{}: {e}", path.display())))
+    }
+
+    pub(crate) fn codes_len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub(crate) fn truncate_codes(&mut self, len: usize) {
+        self.codes.truncate(len);
     }
 
     /// The checksum (sha256) of a stored code.
@@ -357,6 +467,12 @@ impl Vm {
     pub fn advance_seconds(&mut self, seconds: u64) {
         self.block.time = self.block.time.plus_seconds(seconds);
         self.block.height += seconds.div_ceil(BLOCK_SECONDS).max(1);
+    }
+
+    /// Sets the block every later call sees (a node's new block: its height and time).
+    pub fn set_block(&mut self, height: u64, time: Timestamp) {
+        self.block.height = height;
+        self.block.time = time;
     }
 
     /// Moves forward by `blocks` blocks of `BLOCK_SECONDS` each.
@@ -474,6 +590,21 @@ impl Vm {
         Ok((address, done))
     }
 
+    /// Instantiates `code_id` at `address` (an address a node derived: wasmd's classic or
+    /// instantiate2 address) with the JSON message `msg` as it came in a transaction, then
+    /// dispatches the response's messages. Fails, changing nothing, when a contract already
+    /// lives there. Atomic as [`Vm::instantiate`].
+    pub fn instantiate_at(
+        &mut self,
+        code_id: u64,
+        address: &Addr,
+        sender: &Addr,
+        msg: &[u8],
+        funds: &[Coin],
+    ) -> CallResult<Executed> {
+        self.transaction(|vm| vm.instantiate_msg(code_id, address, sender, msg, funds, 0))
+    }
+
     /// Executes `msg` on `contract` as `sender` with `funds` attached, and dispatches the
     /// response's messages and sub-messages as wasmd does (replies included). Atomic: when
     /// any part fails (and no reply took the failure), nothing changes.
@@ -485,7 +616,18 @@ impl Vm {
         funds: &[Coin],
     ) -> CallResult<Executed> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
-        self.transaction(|vm| vm.execute_msg(contract, sender, &msg, funds, 0))
+        self.execute_raw(contract, sender, &msg, funds)
+    }
+
+    /// [`Vm::execute`] with the JSON message as it came in a transaction.
+    pub fn execute_raw(
+        &mut self,
+        contract: &Addr,
+        sender: &Addr,
+        msg: &[u8],
+        funds: &[Coin],
+    ) -> CallResult<Executed> {
+        self.transaction(|vm| vm.execute_msg(contract, sender, msg, funds, 0))
     }
 
     /// Calls the `reply` entry point directly (as the chain does after a sub-message),
@@ -515,6 +657,16 @@ impl Vm {
         msg: &impl Serialize,
     ) -> CallResult<Executed> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
+        self.migrate_raw(contract, new_code_id, &msg)
+    }
+
+    /// [`Vm::migrate`] with the JSON message as it came in a transaction.
+    pub fn migrate_raw(
+        &mut self,
+        contract: &Addr,
+        new_code_id: u64,
+        msg: &[u8],
+    ) -> CallResult<Executed> {
         let code = (new_code_id, self.checksum(new_code_id)?);
         self.transaction(|vm| {
             let resp = vm.call(
@@ -523,10 +675,13 @@ impl Vm {
                 0,
                 Some(code),
                 Setup::Load,
-                |i, env| call_migrate_raw(i, env, &msg),
+                |i, env| call_migrate_raw(i, env, msg),
             )?;
-            vm.events
-                .push(Event::new("migrate").add_attribute("_contract_address", contract));
+            vm.events.push(
+                Event::new("migrate")
+                    .add_attribute("code_id", new_code_id.to_string())
+                    .add_attribute("_contract_address", contract),
+            );
             vm.emit(contract, &resp)?;
             let data = vm.dispatch(contract, &resp, 0)?;
             Ok((resp, data))
@@ -555,6 +710,15 @@ impl Vm {
         msg: &impl Serialize,
     ) -> CallResult<(T, u64)> {
         let msg = to_json_vec(msg).map_err(setup_err)?;
+        let (binary, gas) = self.query_raw_with_gas(contract, &msg)?;
+        let value = cosmwasm_std::from_json(&binary)
+            .map_err(|e| CallError::Setup(format!("query answer does not parse: {e}")))?;
+        Ok((value, gas))
+    }
+
+    /// A smart query with the JSON message as a client sent it: the contract's answer as
+    /// it returned it (JSON bytes), and the VM gas it used.
+    pub fn query_raw_with_gas(&self, contract: &Addr, msg: &[u8]) -> CallResult<(Binary, u64)> {
         let (binary, metered) = run_call::<Binary>(
             &self.engine,
             &self.world,
@@ -565,12 +729,9 @@ impl Vm {
             None,
             Setup::Load,
             false,
-            |i, env| call_query_raw(i, env, &msg),
+            |i, env| call_query_raw(i, env, msg),
         );
-        let binary = binary?;
-        let value = cosmwasm_std::from_json(&binary)
-            .map_err(|e| CallError::Setup(format!("query answer does not parse: {e}")))?;
-        Ok((value, metered.map_or(0, |m| m.vm_gas)))
+        Ok((binary?, metered.map_or(0, |m| m.vm_gas)))
     }
 
     /// Runs one entry point of `contract` inside the current transaction, records what it
