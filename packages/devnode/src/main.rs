@@ -75,3 +75,39 @@ async fn main() -> Result<()> {
     node.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn flags_set_the_chain_and_its_genesis() {
+        let (config, listen) = parse(&args(
+            "--listen 127.0.0.1:9 --chain-id c-1 --prefix juno --denom ujuno \
+             --min-gas-price=0.1 --block-seconds 2 --fund juno1a=5 --fund juno1b=7",
+        ))
+        .unwrap();
+        assert_eq!(listen.to_string(), "127.0.0.1:9");
+        assert_eq!(
+            config,
+            DevNodeConfig {
+                chain_id: "c-1".into(),
+                prefix: "juno".into(),
+                denom: "ujuno".into(),
+                min_gas_price: 0.1,
+                genesis: vec![("juno1a".into(), 5), ("juno1b".into(), 7)],
+                block_seconds: 2,
+            }
+        );
+        let (config, listen) = parse(&[]).unwrap();
+        assert_eq!(config, DevNodeConfig::default());
+        assert_eq!(listen.to_string(), "127.0.0.1:26657");
+        assert!(parse(&args("--fund nothing")).is_err());
+        assert!(parse(&args("--bogus 1")).is_err());
+        assert!(parse(&args("--listen")).is_err());
+    }
+}
