@@ -828,7 +828,8 @@ pub async fn migrate(
     // Checks, before anything is written: which instances change, their cw2 name, the
     // admin, and the chain's own simulation of the upload and the migration.
     let mut todo = vec![];
-    let mut next_code_id = node.last_code_id().await? + 1;
+    let last_code_id = node.last_code_id().await?;
+    let mut next_code_id = last_code_id + 1;
     for a in &artifacts {
         let c = a.contract;
         let deployed = record
@@ -873,11 +874,15 @@ pub async fn migrate(
                 if info.admin.is_empty() { "none" } else { &info.admin }
             );
         }
+        // Each simulation stands alone: the upload in it gets the id after the chain's
+        // newest, whatever the uploads before it in this run will get.
         let store = store_msg(&sender, a)?;
-        let migrate = migrate_msg(&sender, &address, next_code_id)?;
+        let simulated_id = last_code_id + 1;
+        let probe = migrate_msg(&sender, &address, simulated_id)?;
         let estimate = node
-            .simulate(&[store.any.clone(), migrate.any.clone()], "")
+            .simulate(&[store.any.clone(), probe.any.clone()], "")
             .await;
+        let migrate = migrate_msg(&sender, &address, next_code_id)?;
         if let Err(e) = &estimate {
             if let Some(t) = e.downcast_ref::<TxError>() {
                 bail!(

@@ -55,6 +55,28 @@ pub fn contract_code(log: &str) -> Option<&str> {
     Some(&log[start..start + len])
 }
 
+/// The contract's own error inside a wasmd log, without the node's wrapping
+/// ("rpc error: ... message index: 0: <this>: execute wasm contract failed ..."); the
+/// whole log when it holds no Farthing error.
+pub fn contract_error(log: &str) -> &str {
+    let Some(start) = log.find("[code=") else {
+        return log;
+    };
+    let rest = &log[start..];
+    let end = [
+        ": execute wasm contract failed",
+        ": instantiate wasm contract failed",
+        ": migrate wasm contract failed",
+        ": query wasm contract failed",
+        " With gas wanted",
+    ]
+    .iter()
+    .filter_map(|m| rest.find(m))
+    .min()
+    .unwrap_or(rest.len());
+    &rest[..end]
+}
+
 impl std::fmt::Display for TxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.hash {
@@ -618,6 +640,14 @@ mod tests {
         assert_eq!(contract_code(log), Some("jurisdiction_blocked"));
         assert_eq!(contract_code("out of gas"), None);
         assert_eq!(contract_code("[code=unterminated"), None);
+        let sim = "rpc error: code = Unknown desc = failed to execute message; message index: 0: \
+                   [code=not_officer] wasm1x is not a compliance officer of this registry: \
+                   execute wasm contract failed With gas wanted: '1' and gas used: '2' : unknown request";
+        assert_eq!(
+            contract_error(sim),
+            "[code=not_officer] wasm1x is not a compliance officer of this registry"
+        );
+        assert_eq!(contract_error("out of gas"), "out of gas");
     }
 
     #[test]

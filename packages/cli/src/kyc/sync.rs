@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::diff::{diff, render, Batch, Diff, DEFAULT_REMOVAL_REASON};
 use super::roster::Roster;
 use crate::deploy::{execute_msg, Out, Planned};
-use crate::node::{Node, TxError, TxOutcome};
+use crate::node::{contract_error, Node, TxError, TxOutcome};
 
 /// The registry answers at most this many records or entries per page.
 pub const PAGE: u32 = 100;
@@ -188,7 +188,10 @@ async fn culprits(
         };
         if let Err(e) = node.simulate(&[msg.any], "").await {
             if let Some(t) = e.downcast_ref::<TxError>() {
-                found.push((format!("line {line} ({})", record.address), t.log.clone()));
+                found.push((
+                    format!("line {line} ({})", record.address),
+                    contract_error(&t.log).to_string(),
+                ));
             }
         }
     }
