@@ -115,7 +115,11 @@ impl Context {
         let registry = self.registry(registry)?;
         let sheet = self.roster(roster).await?;
         let d = sync::diff_with_chain(&self.node, &registry, &sheet, remove_missing).await?;
-        write!(out, "{}", sync::show_diff(&d, verbose))?;
+        let text = sync::show_diff(&d, verbose);
+        write!(out, "{text}")?;
+        if !text.ends_with('\n') {
+            writeln!(out)?;
+        }
         Ok(())
     }
 
@@ -233,7 +237,12 @@ impl Context {
                     path.display()
                 )?;
             }
-            None => write!(out, "{text}")?,
+            None => {
+                write!(out, "{text}")?;
+                if !text.is_empty() && !text.ends_with('\n') {
+                    writeln!(out)?;
+                }
+            }
         }
         Ok(())
     }

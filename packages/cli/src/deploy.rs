@@ -719,7 +719,16 @@ pub async fn deploy(
                 }
             }
             with_stores.extend(all.iter().map(|m| m.any.clone()));
-            let estimate = node.simulate(&with_stores, "").await.map(|e| {
+            let estimate = node.simulate(&with_stores, "").await.map_err(|e| {
+                if e.downcast_ref::<TxError>().is_some() {
+                    e
+                } else {
+                    anyhow!(
+                        "it needs the uploads above in the same simulation, and together they exceed what the node takes in one request ({e:#}); on the devnode the sample deployment's instantiate transaction uses about 553,000 gas"
+                    )
+                }
+            });
+            let estimate = estimate.map(|e| {
                 let simulated = e.simulated.saturating_sub(store_estimates);
                 let gas_limit = (simulated as f64 * node.gas_adjustment).ceil() as u64;
                 Estimate {

@@ -184,6 +184,7 @@ pub struct ContractInfo {
 /// unsigned transactions).
 pub struct Node {
     rpc: HttpClient,
+    url: String,
     pub chain_id: String,
     pub prefix: String,
     pub gas_price: GasPrice,
@@ -193,6 +194,32 @@ pub struct Node {
     poll: Duration,
 }
 
+/// A transport error in one line: tendermint-rpc's errors carry an eyre trace (with a
+/// backtrace when RUST_BACKTRACE is set) that an operator does not need.
+fn rpc_err(url: &str, what: &str, e: cosmrs::rpc::Error) -> anyhow::Error {
+    anyhow!("{what} at {url}: {}", one_line(&e.to_string()))
+}
+
+/// An eyre report's message and causes, without its location and backtrace.
+fn one_line(report: &str) -> String {
+    let head = report.split("\nLocation:").next().unwrap_or(report);
+    let mut parts: Vec<&str> = vec![];
+    for line in head.lines().map(str::trim) {
+        if line.is_empty() || line == "Caused by:" {
+            continue;
+        }
+        // eyre numbers multiple causes ("0: ...").
+        let line = line
+            .split_once(": ")
+            .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+            .map_or(line, |(_, rest)| rest);
+        if parts.last() != Some(&line) {
+            parts.push(line);
+        }
+    }
+    parts.join(": ")
+}
+
 fn from_proto_err(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("malformed answer from the node: {e}")
 }
@@ -200,9 +227,10 @@ fn from_proto_err(e: impl std::fmt::Display) -> anyhow::Error {
 impl Node {
     pub fn connect(config: &Config, signer: Option<Signer>) -> Result<Node> {
         let rpc = HttpClient::new(config.chain.rpc.as_str())
-            .with_context(|| format!("RPC endpoint {}", config.chain.rpc))?;
+            .map_err(|e| rpc_err(&config.chain.rpc, "RPC endpoint", e))?;
         Ok(Node {
             rpc,
+            url: config.chain.rpc.clone(),
             chain_id: config.chain.chain_id.clone(),
             prefix: config.chain.prefix.clone(),
             gas_price: config.gas_price()?,
@@ -243,7 +271,7 @@ impl Node {
             .rpc
             .abci_query(Some(path.to_string()), request.encode_to_vec(), None, false)
             .await
-            .with_context(|| format!("abci_query {path}"))?;
+            .map_err(|e| rpc_err(&self.url, &format!("abci_query {path}"), e))?;
         if answer.code.is_err() {
             return Err(QueryError {
                 path: path.to_string(),
@@ -395,7 +423,11 @@ impl Node {
 
     /// The time of the latest block: what the registry compares expiries with.
     pub async fn block_time(&self) -> Result<cosmwasm_std::Timestamp> {
-        let status = self.rpc.status().await.context("status")?;
+        let status = self
+            .rpc
+            .status()
+            .await
+            .map_err(|e| rpc_err(&self.url, "status", e))?;
         let t = status.sync_info.latest_block_time;
         let nanos = t.unix_timestamp_nanos();
         let nanos = u64::try_from(nanos).map_err(|_| anyhow!("block time {t} is before 1970"))?;
@@ -532,7 +564,7 @@ impl Node {
             .rpc
             .broadcast_tx_sync(tx)
             .await
-            .context("broadcast_tx_sync")?;
+            .map_err(|e| rpc_err(&self.url, "broadcast_tx_sync", e))?;
         if checked.code.is_err() {
             return Err(TxError {
                 hash: Some(hash),
@@ -570,7 +602,7 @@ impl Node {
         let found = match self.rpc.tx(parsed, false).await {
             Ok(found) => found,
             Err(e) if e.to_string().contains("not found") => return Ok(None),
-            Err(e) => return Err(e).context("tx"),
+            Err(e) => return Err(rpc_err(&self.url, "tx", e)),
         };
         let result = found.tx_result;
         if result.code.is_err() {
@@ -648,6 +680,17 @@ mod tests {
             "[code=not_officer] wasm1x is not a compliance officer of this registry"
         );
         assert_eq!(contract_error("out of gas"), "out of gas");
+    }
+
+    #[test]
+    fn transport_errors_fit_on_one_line() {
+        let report = "HTTP error\n\nCaused by:\n    error sending request: tcp connect error: \
+                      Connection refused (os error 111)\n\nLocation:\n    /x/eyre.rs:10:9\n\n\
+                      Stack backtrace:\n   0: eyre::DefaultHandler::default_with\n";
+        assert_eq!(
+            one_line(report),
+            "HTTP error: error sending request: tcp connect error: Connection refused (os error 111)"
+        );
     }
 
     #[test]

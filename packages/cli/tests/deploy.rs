@@ -290,11 +290,7 @@ async fn a_tampered_build_and_a_foreign_admin_are_refused_before_anything_is_sen
         )
         .await;
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr.contains("only the admin of"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("only the admin of"), "{}", run.stderr);
     assert!(run.stderr.contains(&chain.officer), "{}", run.stderr);
     assert_eq!(chain.node.height(), height);
 

@@ -280,6 +280,25 @@ fn duplicate_addresses_name_both_lines() {
 }
 
 #[test]
+fn a_duplicate_is_reported_even_when_its_row_has_other_errors() {
+    // All of a sheet's errors come in one report: the duplicate of line 2 on line 3 is
+    // named although line 3's tier is bad too.
+    let text = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("alice"),
+        row_with("alice", "tier", "9")
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(errs.iter().all(|e| e.line == 3));
+    let columns: Vec<_> = errs.iter().map(|e| e.column.as_deref()).collect();
+    assert!(
+        columns.contains(&Some("tier")) && columns.contains(&Some("address")),
+        "{errs:#?}"
+    );
+}
+
+#[test]
 fn duplicate_addresses_differing_in_case() {
     let upper = addr("alice").to_uppercase();
     let text = format!(
@@ -827,7 +846,7 @@ fn render_is_exact() {
         format!(
             "+ {a} (line 2): active, tier 2, individual, DE, expiry 2027-06-30T00:00:00Z, reason onboarding\n\
              ~ {b} (line 3): tier 1 -> 2, expiry 2026-12-31T00:00:00Z -> 2027-12-31T00:00:00Z\n\
-             1 record on chain absent from the sheet, kept (removal not asked for)\n\
+             1 record on chain absent from the sheet, kept (removal not asked for: --remove-missing)\n\
              1 added, 1 changed, 1 unchanged, 0 removed"
         )
     );

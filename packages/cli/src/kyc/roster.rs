@@ -144,6 +144,7 @@ pub fn parse_roster(
         .from_reader(text.as_bytes());
 
     let mut errors = Vec::new();
+    let mut addresses: Vec<(usize, String)> = Vec::new();
     let mut header: Option<(usize, Vec<usize>)> = None; // (line, column index of each COLUMNS entry)
     let mut header_width = 0;
     let mut rows = Vec::new();
@@ -196,7 +197,15 @@ pub fn parse_roster(
                     });
                     continue;
                 }
-                if let Some(row) = parse_row(line, &record, index, prefix, now, &mut errors) {
+                if let Some(row) = parse_row(
+                    line,
+                    &record,
+                    index,
+                    prefix,
+                    now,
+                    &mut errors,
+                    &mut addresses,
+                ) {
                     rows.push(row);
                 }
             }
@@ -221,20 +230,21 @@ pub fn parse_roster(
         }]));
     }
 
-    // Duplicates, after normalisation (so `WASM1ABC…` and `wasm1abc…` are one address).
+    // Duplicates, after normalisation (so `WASM1ABC…` and `wasm1abc…` are one address),
+    // among every row whose address is valid, whatever its other cells: all the errors
+    // of a sheet come in one report.
     let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in &rows {
-        match first_line.get(row.record.address.as_str()) {
+    for (line, address) in &addresses {
+        match first_line.get(address.as_str()) {
             Some(&first) => errors.push(RowError {
-                line: row.line,
+                line: *line,
                 column: Some("address".to_string()),
                 message: format!(
-                    "{} is listed twice: on line {} and on line {}; keep one row per address",
-                    row.record.address, first, row.line
+                    "{address} is listed twice: on line {first} and on line {line}; keep one row per address"
                 ),
             }),
             None => {
-                first_line.insert(&row.record.address, row.line);
+                first_line.insert(address, *line);
             }
         }
     }
@@ -332,6 +342,7 @@ fn parse_row(
     prefix: &str,
     now: Timestamp,
     errors: &mut Vec<RowError>,
+    addresses: &mut Vec<(usize, String)>,
 ) -> Option<RosterRow> {
     // Cells are checked in header order, so a row's errors read left to right.
     let mut order: Vec<usize> = (0..COLUMNS.len()).collect();
@@ -350,7 +361,10 @@ fn parse_row(
     for k in order {
         let value = cell(k);
         let result = match COLUMNS[k] {
-            "address" => parse_address(value, prefix).map(|v| address = Some(v)),
+            "address" => parse_address(value, prefix).map(|v| {
+                addresses.push((line, v.clone()));
+                address = Some(v)
+            }),
             "status" => parse_status(value).map(|v| status = Some(v)),
             "tier" => parse_tier(value).map(|v| tier = Some(v)),
             "kind" => parse_kind(value).map(|v| kind = Some(v)),
