@@ -139,7 +139,7 @@ async fn bench(rows: usize, samples: usize) -> anyhow::Result<()> {
     let first: Roster = parse_roster("bench.csv", &sheet(rows, 1), "wasm", now)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
-    let report = sync::sync(&ctx.node, &registry, &first, false, 200, &mut sink).await?;
+    let report = sync::sync(&ctx.node, &registry, &first, false, &[], 200, &mut sink).await?;
     let sync_time = started.elapsed();
     let gas: u64 = report.sent.iter().map(|t| t.gas_used).sum();
     table.push(Row {
@@ -156,7 +156,7 @@ async fn bench(rows: usize, samples: usize) -> anyhow::Result<()> {
     let mut diffs = vec![];
     for _ in 0..samples.min(10) {
         let started = Instant::now();
-        let d = sync::diff_with_chain(&ctx.node, &registry, &first, false).await?;
+        let d = sync::diff_with_chain(&ctx.node, &registry, &first, false, &[]).await?;
         assert_eq!(d.unchanged(), rows);
         diffs.push(started.elapsed());
     }
@@ -174,7 +174,7 @@ async fn bench(rows: usize, samples: usize) -> anyhow::Result<()> {
         let record = &mut roster.rows[i % rows].record;
         record.tier = if record.tier == 1 { 2 } else { 1 };
         let started = Instant::now();
-        let report = sync::sync(&ctx.node, &registry, &roster, false, 200, &mut sink).await?;
+        let report = sync::sync(&ctx.node, &registry, &roster, false, &[], 200, &mut sink).await?;
         singles.push(started.elapsed());
         assert_eq!(report.sent.len(), 1);
     }

@@ -13,6 +13,11 @@ use crate::kyc::sync::{self, Multisig};
 use crate::node::Node;
 use crate::signer::{Signer, MNEMONIC_VAR};
 
+/// How far past the chain's latest block time a sheet's expiries must be, at least (the
+/// config's `tx_timeout_seconds` when longer): a row expiring sooner would be refused by
+/// the registry in the block the transaction lands in.
+pub const EXPIRY_MARGIN_SECONDS: u64 = 60;
+
 /// Bad input: the command sent nothing. The binary exits with status 2.
 #[derive(Debug)]
 pub struct Invalid(pub String);
@@ -88,12 +93,37 @@ impl Context {
         })
     }
 
+    /// The deployment's contracts (from its file), which a sync never removes from the
+    /// registry: the escrow must stay listed to hold tokens.
+    pub fn protected(&self) -> Result<Vec<String>> {
+        let Some(d) = Deployment::load(&self.config.deployment_path())? else {
+            return Ok(vec![]);
+        };
+        Ok(Contract::ALL
+            .iter()
+            .filter_map(|c| d.address(*c).map(str::to_string))
+            .collect())
+    }
+
     /// Reads and checks the sheet against the chain's clock. Every bad row is reported,
     /// with its line, and nothing is sent.
     pub async fn roster(&self, path: &Path) -> Result<Roster> {
         let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        let now = self.node.block_time().await?;
-        parse_roster(&path.display().to_string(), &text, &self.node.prefix, now).map_err(|e| {
+        // An expiry must outlive the block the change lands in, not only the latest one:
+        // the registry checks it against the time of its own block.
+        let margin = self
+            .config
+            .chain
+            .tx_timeout_seconds
+            .max(EXPIRY_MARGIN_SECONDS);
+        let not_before = self.node.block_time().await?.plus_seconds(margin);
+        parse_roster(
+            &path.display().to_string(),
+            &text,
+            &self.node.prefix,
+            not_before,
+        )
+        .map_err(|e| {
             let n = e.errors.len();
             Invalid(format!(
                 "{e}\n{n} error{} in {}: nothing was sent",
@@ -114,7 +144,14 @@ impl Context {
     ) -> Result<()> {
         let registry = self.registry(registry)?;
         let sheet = self.roster(roster).await?;
-        let d = sync::diff_with_chain(&self.node, &registry, &sheet, remove_missing).await?;
+        let d = sync::diff_with_chain(
+            &self.node,
+            &registry,
+            &sheet,
+            remove_missing,
+            &self.protected()?,
+        )
+        .await?;
         let text = sync::show_diff(&d, verbose);
         write!(out, "{text}")?;
         if !text.ends_with('\n') {
@@ -140,6 +177,7 @@ impl Context {
                 &registry,
                 &sheet,
                 remove_missing,
+                &self.protected()?,
                 batch_size,
                 out,
             )
@@ -154,7 +192,14 @@ impl Context {
                     .into()
             )),
         };
-        let d = sync::diff_with_chain(&self.node, &registry, &sheet, remove_missing).await?;
+        let d = sync::diff_with_chain(
+            &self.node,
+            &registry,
+            &sheet,
+            remove_missing,
+            &self.protected()?,
+        )
+        .await?;
         writeln!(out, "{}", sync::summary(&d))?;
         let todo = d
             .batches(batch_size, crate::kyc::diff::DEFAULT_REMOVAL_REASON)

@@ -177,6 +177,10 @@ pub struct Deployment {
     pub escrow_record_tx: Option<String>,
     #[serde(default)]
     pub migrations: Vec<Migration>,
+    /// Every code this tool uploaded, by checksum: a re-run reuses an upload instead of
+    /// sending it again.
+    #[serde(default)]
+    pub uploads: BTreeMap<String, u64>,
     pub pending: Option<Pending>,
 }
 
@@ -620,18 +624,40 @@ pub async fn deploy(
         entry.code_id = Some(code_id);
         entry.checksum = a.checksum.clone();
         entry.store_tx = Some(outcome.hash.clone());
+        d.record.uploads.insert(a.checksum.clone(), code_id);
         d.save()?;
         planned_codes.insert(c, code_id);
         report.sent.push(outcome);
     }
 
-    // 3. Instantiate what is missing, and list the escrow, in one transaction.
+    // 3. Instantiate what is missing, and list the escrow, in one transaction. A contract
+    // the deployment file records is that contract, whatever the build or the config says
+    // now (a migration changes its code, not its address): only a contract not recorded
+    // gets the instantiate2 address of this signer, this build and the config's salt.
     let mut names: BTreeMap<&str, String> = BTreeMap::new();
     names.insert("$signer", sender.clone());
     for a in &artifacts {
-        let salt = format!("{}/{}", deploy.salt, a.contract.artifact());
-        let address = predicted_address(&sender, &a.checksum, &salt, &node.prefix)?;
-        names.insert(a.contract.placeholder(), address);
+        let c = a.contract;
+        let config_salt = format!("{}/{}", deploy.salt, c.artifact());
+        let address = match d.record.get(c).and_then(|x| x.address.clone()) {
+            Some(recorded) => {
+                let salt = d
+                    .record
+                    .get(c)
+                    .and_then(|x| x.salt.clone())
+                    .unwrap_or_default();
+                if salt != config_salt {
+                    bail!(
+                        "{} was deployed with the salt {salt:?}, the config now says {config_salt:?}: {} records that deployment; deploying a second suite needs its own deployment file (another config folder)",
+                        c.artifact(),
+                        d.path.display()
+                    );
+                }
+                recorded
+            }
+            None => predicted_address(&sender, &a.checksum, &config_salt, &node.prefix)?,
+        };
+        names.insert(c.placeholder(), address);
     }
     let mut msgs = vec![];
     for a in &artifacts {
@@ -641,7 +667,8 @@ pub async fn deploy(
         let code_id = planned_codes[&c];
         match node.contract_info(&address).await? {
             Some(info) => {
-                if info.code_id != code_id {
+                let recorded = d.record.get(c).and_then(|x| x.address.as_deref()) == Some(&address);
+                if !recorded && info.code_id != code_id {
                     bail!(
                         "{address} (the instantiate2 address of {} with salt {salt:?}) runs code {}, not {code_id}",
                         c.artifact(),
@@ -655,6 +682,12 @@ pub async fn deploy(
                 entry.label = Some(info.label);
                 entry.salt = Some(salt);
             }
+            None if d.record.address(c).is_some() => bail!(
+                "{} records {} at {address}, but {} has no contract there",
+                d.path.display(),
+                c.artifact(),
+                node.chain_id
+            ),
             None => {
                 let msg = instantiate_message(config, deploy, c, &names)?;
                 msgs.push((
@@ -663,6 +696,13 @@ pub async fn deploy(
                 ));
             }
         }
+    }
+    if !msgs.is_empty() && d.record.deployer != sender {
+        bail!(
+            "{} was deployed by {}; {sender} may not instantiate the rest of it (instantiate2 addresses depend on the signer): nothing was sent",
+            d.path.display(),
+            d.record.deployer
+        );
     }
     let escrow = names[Contract::Escrow.placeholder()].clone();
     let registry = names[Contract::Registry.placeholder()].clone();
@@ -730,7 +770,8 @@ pub async fn deploy(
             });
             let estimate = estimate.map(|e| {
                 let simulated = e.simulated.saturating_sub(store_estimates);
-                let gas_limit = (simulated as f64 * node.gas_adjustment).ceil() as u64;
+                let gas_limit = (simulated as f64 * node.gas_adjustment).ceil() as u64
+                    + crate::node::GAS_ALLOWANCE;
                 Estimate {
                     simulated,
                     gas_limit,
@@ -821,8 +862,9 @@ pub async fn migrate(
     let artifacts = load_artifacts(artifacts_dir)?;
     let sender = node.sender()?;
     let path = config.deployment_path();
-    let record = Deployment::load(&path)?
+    let mut record = Deployment::load(&path)?
         .ok_or_else(|| anyhow!("{} not found: deploy first", path.display()))?;
+    let mut learned = false;
     writeln!(
         out,
         "{} {} on {} as {sender}",
@@ -862,6 +904,18 @@ pub async fn migrate(
                 &a.checksum[..16],
                 info.code_id
             )?;
+            // Migrated outside this run (by hand, or by a run that died after its
+            // migration): the file learns it, or deploy and migrate would disagree with
+            // the chain from then on.
+            let entry = record
+                .contracts
+                .entry(c.artifact().to_string())
+                .or_default();
+            if entry.code_id != Some(info.code_id) || entry.checksum != a.checksum {
+                entry.code_id = Some(info.code_id);
+                entry.checksum = a.checksum.clone();
+                learned = true;
+            }
             continue;
         }
         let cw2: Cw2 = node
@@ -924,6 +978,10 @@ pub async fn migrate(
         writeln!(out, "Dry run: nothing was sent and nothing was written.")?;
         return Ok(vec![]);
     }
+    if learned {
+        record.pending = None;
+        record.save(&path)?;
+    }
     if todo.is_empty() {
         writeln!(out, "Nothing to migrate.")?;
         return Ok(vec![]);
@@ -938,12 +996,20 @@ pub async fn migrate(
     let mut migrations = vec![];
     for (a, address, from) in &todo {
         let step = format!("store {} {}", a.contract.artifact(), &a.checksum[..16]);
+        if let Some(&code_id) = d.record.uploads.get(&a.checksum) {
+            if verify_code(node, code_id, &a.checksum).await.is_ok() {
+                writeln!(out, "  {step}: uploaded by an earlier run (code {code_id})")?;
+                migrations.push((a, address.clone(), *from, code_id));
+                continue;
+            }
+        }
         let outcome = d.send(&step, &[store_msg(&sender, a)?], out).await?;
         let code_id: u64 = outcome
             .attribute("store_code", "code_id")
             .ok_or_else(|| anyhow!("tx {} has no store_code event", outcome.hash))?
             .parse()?;
         verify_code(node, code_id, &a.checksum).await?;
+        d.record.uploads.insert(a.checksum.clone(), code_id);
         d.save()?;
         sent.push(outcome);
         migrations.push((a, address.clone(), *from, code_id));

@@ -30,6 +30,15 @@ use sha2::{Digest, Sha256};
 use crate::config::{Config, GasPrice};
 use crate::signer::Signer;
 
+/// The gas limit (and so the fee) a simulated transaction carries: of the size of real
+/// ones, so that the simulation pays the fee transfer and counts the fee's bytes.
+pub const SIMULATION_GAS_LIMIT: u64 = 1_000_000;
+
+/// Added to every adjusted gas limit: the signed transaction's fee and gas limit may be a
+/// few bytes longer than the simulated one's (10 gas a byte); with `gas_adjustment = 1.0`
+/// the limit must still cover them.
+pub const GAS_ALLOWANCE: u64 = 2_000;
+
 /// A transaction the chain refused (at check or at delivery) or could not run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxError {
@@ -517,7 +526,9 @@ impl Node {
         memo: &str,
         account: (u64, u64),
     ) -> Result<Estimate> {
-        let tx_bytes = self.tx_bytes(msgs, memo, account, 0, false)?;
+        // With a fee, as the signed transaction will carry one: the SDK skips the fee's
+        // transfer to the fee collector (about 12,000 gas) when a simulation's fee is zero.
+        let tx_bytes = self.tx_bytes(msgs, memo, account, SIMULATION_GAS_LIMIT, false)?;
         #[allow(deprecated)]
         let request = SimulateRequest { tx: None, tx_bytes };
         let answer: Result<SimulateResponse> = self
@@ -537,7 +548,7 @@ impl Node {
             .gas_info
             .ok_or_else(|| anyhow!("Simulate answer without gas_info"))?
             .gas_used;
-        let gas_limit = (simulated as f64 * self.gas_adjustment).ceil() as u64;
+        let gas_limit = (simulated as f64 * self.gas_adjustment).ceil() as u64 + GAS_ALLOWANCE;
         Ok(Estimate {
             simulated,
             gas_limit,

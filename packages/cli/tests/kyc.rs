@@ -128,11 +128,15 @@ async fn diff_sync_resync_change_remove_and_export() {
         "{}",
         diff.stdout
     );
-    // The escrow (listed by the deploy, absent from the sheet) would go too: the
-    // operator sees it in the diff before anything is sent.
+    // The escrow (listed by the deploy, absent from the sheet) is the deployment's own
+    // contract: kept, not removed (it must stay listed to hold tokens).
     assert!(
+        diff.stdout.contains("0 added, 1 changed, 11 unchanged, 1 removed"),
+        "{}",
         diff.stdout
-            .contains("0 added, 1 changed, 11 unchanged, 2 removed"),
+    );
+    assert!(
+        diff.stdout.contains("1 record on chain absent from the sheet, kept"),
         "{}",
         diff.stdout
     );
@@ -269,9 +273,10 @@ async fn a_refused_batch_is_named_with_its_rows_and_a_rerun_sends_the_rest() {
         .await
         .expect("valid sheet");
     let mut out = vec![];
-    let err = farthing_cli::kyc::sync::sync(&other.node, &registry, &sheet, false, 5, &mut out)
-        .await
-        .expect_err("not an officer");
+    let err =
+        farthing_cli::kyc::sync::sync(&other.node, &registry, &sheet, false, &[], 5, &mut out)
+            .await
+            .expect_err("not an officer");
     let failed = err.downcast_ref::<BatchFailed>().expect("a BatchFailed");
     assert_eq!((failed.index, failed.of), (1, 3));
     assert_eq!(failed.rows, "lines 19-23");
@@ -301,13 +306,13 @@ async fn a_refused_batch_is_named_with_its_rows_and_a_rerun_sends_the_rest() {
     let officer = chain.context(OFFICER_PATH);
     let mut first = sheet.clone();
     first.rows.truncate(5);
-    farthing_cli::kyc::sync::sync(&officer.node, &registry, &first, false, 5, &mut out)
+    farthing_cli::kyc::sync::sync(&officer.node, &registry, &first, false, &[], 5, &mut out)
         .await
         .expect("first batch");
     let height = chain.node.height();
     let mut out = vec![];
     let report =
-        farthing_cli::kyc::sync::sync(&officer.node, &registry, &sheet, false, 5, &mut out)
+        farthing_cli::kyc::sync::sync(&officer.node, &registry, &sheet, false, &[], 5, &mut out)
             .await
             .expect("the rest");
     assert_eq!(report.sent.len(), 2);

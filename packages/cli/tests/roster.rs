@@ -365,7 +365,7 @@ fn expiry_must_be_in_the_future() {
     one_error(
         &row_with("carol", "expiry", "2026-01-01"),
         "expiry",
-        "2026-01-01T00:00:00Z is not in the future (now is 2026-06-01T00:00:00Z)",
+        "2026-01-01T00:00:00Z is not in the future (it must be after 2026-06-01T00:00:00Z)",
     );
     // Exactly now is not the future (the registry refuses `expires_at <= block time`).
     one_error(
@@ -565,7 +565,7 @@ fn every_error_of_the_file_is_reported_in_line_order() {
     assert_eq!(lines.len(), 6);
     assert_eq!(
         lines[0],
-        "roster.csv:2: expiry: 2020-01-01T00:00:00Z is not in the future (now is 2026-06-01T00:00:00Z): renew the KYC, or remove the row"
+        "roster.csv:2: expiry: 2020-01-01T00:00:00Z is not in the future (it must be after 2026-06-01T00:00:00Z): renew the KYC, or remove the row"
     );
     assert_eq!(
         lines[1],
@@ -846,7 +846,7 @@ fn render_is_exact() {
         format!(
             "+ {a} (line 2): active, tier 2, individual, DE, expiry 2027-06-30T00:00:00Z, reason onboarding\n\
              ~ {b} (line 3): tier 1 -> 2, expiry 2026-12-31T00:00:00Z -> 2027-12-31T00:00:00Z\n\
-             1 record on chain absent from the sheet, kept (removal not asked for: --remove-missing)\n\
+             1 record on chain absent from the sheet, kept (no --remove-missing, or a contract of the deployment)\n\
              1 added, 1 changed, 1 unchanged, 0 removed"
         )
     );

@@ -21,6 +21,7 @@ use crate::state::{CodeMeta, ContractMeta, State};
 
 /// wasmd's `AccessTypeEverybody`.
 const ACCESS_EVERYBODY: i32 = 3;
+const ACCESS_ANY_OF_ADDRESSES: i32 = 4;
 
 /// Why a message failed.
 #[derive(Debug)]
@@ -409,6 +410,24 @@ impl Ctx<'_> {
         classic: bool,
     ) -> Result<(Done, Vec<u8>), (MsgError, u64)> {
         let book = gas::instantiate(classic, sender, admin, label, msg.len() as u64);
+        // wasmd's instantiate permission of the code (x/wasm AccessConfig): Nobody (1),
+        // AnyOfAddresses (4) or Everybody (3); anything else refuses, as wasmd's
+        // `Allowed` does.
+        let allowed = code_id
+            .checked_sub(1)
+            .and_then(|i| self.state.codes.get(i as usize))
+            .map(|code| match code.permission.permission {
+                ACCESS_EVERYBODY => true,
+                ACCESS_ANY_OF_ADDRESSES => code.permission.addresses.iter().any(|a| a == sender),
+                _ => false,
+            })
+            .unwrap_or(true);
+        if !allowed {
+            return Err(fail(
+                Failure::sdk(4, "can not instantiate: unauthorized"),
+                gas::read(100),
+            ));
+        }
         if self.state.contracts.contains_key(address) {
             return Err(fail(
                 Failure::wasm(

@@ -372,7 +372,7 @@ pub fn render(diff: &Diff, verbose: bool) -> String {
         let n = diff.kept.len();
         let _ = writeln!(
             out,
-            "{n} record{} on chain absent from the sheet, kept (removal not asked for: --remove-missing)",
+            "{n} record{} on chain absent from the sheet, kept (no --remove-missing, or a contract of the deployment)",
             if n == 1 { "" } else { "s" }
         );
     }

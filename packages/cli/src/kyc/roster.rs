@@ -271,13 +271,16 @@ fn line_at(text: &str, pos: usize) -> usize {
             Some(b'#') if pos == 0 || bytes[pos - 1] == b'\n' || bytes[pos - 1] == b'\r' => {
                 pos = bytes[pos..]
                     .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(bytes.len(), |n| pos + n + 1);
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map_or(bytes.len(), |n| pos + n);
             }
             _ => break,
         }
     }
-    1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count()
+    // A line ends with LF, CRLF, or a lone CR (classic Mac, Excel's "CSV (Macintosh)").
+    1 + (0..pos)
+        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// Maps each of [`COLUMNS`] to its index in the header; or every problem of the header.
@@ -546,7 +549,7 @@ fn parse_expiry(value: &str, now: Timestamp) -> Result<Timestamp, String> {
     let t = Timestamp::from_seconds(t.seconds());
     if t <= now {
         return Err(format!(
-            "{} is not in the future (now is {}): renew the KYC, or remove the row",
+            "{} is not in the future (it must be after {}): renew the KYC, or remove the row",
             format_time(t),
             format_time(now)
         ));

@@ -12,7 +12,7 @@ use farthing_types::kyc::{
 };
 use serde_json::{json, Value};
 
-use super::diff::{diff, render, Batch, Diff, DEFAULT_REMOVAL_REASON};
+use super::diff::{diff, render, Batch, Change, Diff, DEFAULT_REMOVAL_REASON};
 use super::roster::Roster;
 use crate::deploy::{execute_msg, Out, Planned};
 use crate::node::{contract_error, Node, TxError, TxOutcome};
@@ -46,15 +46,26 @@ pub async fn fetch_records(node: &Node, registry: &str) -> Result<Vec<RecordView
     }
 }
 
-/// The diff of `roster` against the registry now.
+/// The diff of `roster` against the registry now. With `remove_missing`, records absent
+/// from the sheet are removed, except `protected` ones (the deployment's own contracts:
+/// the escrow must stay listed to hold tokens), which are kept and named in the diff.
 pub async fn diff_with_chain(
     node: &Node,
     registry: &str,
     roster: &Roster,
     remove_missing: bool,
+    protected: &[String],
 ) -> Result<Diff> {
     let current = fetch_records(node, registry).await?;
-    Ok(diff(roster, &current, remove_missing))
+    let mut d = diff(roster, &current, remove_missing);
+    d.changes.retain(|c| match c {
+        Change::Removed(view) if protected.iter().any(|p| p == view.address.as_str()) => {
+            d.kept.push(view.address.clone());
+            false
+        }
+        _ => true,
+    });
+    Ok(d)
 }
 
 /// A batch the chain refused, named with its rows.
@@ -105,11 +116,12 @@ pub async fn sync(
     registry: &str,
     roster: &Roster,
     remove_missing: bool,
+    protected: &[String],
     batch_size: usize,
     out: Out<'_>,
 ) -> Result<SyncReport> {
     let sender = node.sender()?;
-    let d = diff_with_chain(node, registry, roster, remove_missing).await?;
+    let d = diff_with_chain(node, registry, roster, remove_missing, protected).await?;
     let summary = summary(&d);
     let todo = d
         .batches(batch_size, DEFAULT_REMOVAL_REASON)
@@ -229,11 +241,19 @@ pub enum Multisig {
     Cw3 { contract: String, proposer: String },
 }
 
-/// Gas a batch of `n` upserts takes on the real VM, with headroom: used for unsigned
-/// transactions, which cannot be simulated without the multisig's keys. From the CLI
-/// benchmark (docs/BENCHMARKS.md): a 200-record batch used 2.9M gas on the devnode.
-pub fn batch_gas(n: usize) -> u64 {
-    200_000 + 20_000 * n as u64
+/// The gas limit of an unsigned transaction's batch, before the adjustment: it cannot be
+/// simulated without the multisig's keys. Measured on the devnode (real VM, wasmd gas
+/// constants): an upsert batch takes about 113,000 + 54,000 per record (13 records:
+/// 835,000; 200: 11.3 million), a removal batch about 30,000 per record (200: 6.0
+/// million). The model adds headroom, and 30,000 for a multisig's longer signatures and
+/// public keys (10 gas a byte, 1,000 a signature verified).
+pub fn batch_gas(batch: &Batch) -> u64 {
+    let n = batch.addresses.len() as u64;
+    let per_record = match batch.msg {
+        ExecuteMsg::RemoveRecords { .. } => 31_000,
+        _ => 57_000,
+    };
+    150_000 + 30_000 + per_record * n
 }
 
 /// The unsigned transaction carrying `todo`, in the JSON of `wasmd tx ... --generate-only`
@@ -253,7 +273,7 @@ pub fn unsigned_tx(
     let mut gas = 0u64;
     for batch in todo {
         let n = batch.addresses.len();
-        gas += batch_gas(n);
+        gas += batch_gas(batch);
         let inner = serde_json::to_value(&batch.msg)?;
         messages.push(match signer {
             Multisig::Account { address } => json!({
