@@ -8,6 +8,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use crate::config::{Config, Overrides};
 use crate::deploy::{self, Contract, Deployment, Out};
 use crate::kyc::audit_csv::{audit_csv, parse_since, Since};
+use crate::kyc::diff::Diff;
 use crate::kyc::roster::{parse_roster, Roster};
 use crate::kyc::sync::{self, Multisig};
 use crate::node::Node;
@@ -105,6 +106,18 @@ impl Context {
             .collect())
     }
 
+    /// The sheet against the registry, the deployment's contracts protected.
+    async fn diff(&self, registry: &str, sheet: &Roster, remove_missing: bool) -> Result<Diff> {
+        sync::diff_with_chain(
+            &self.node,
+            registry,
+            sheet,
+            remove_missing,
+            &self.protected()?,
+        )
+        .await
+    }
+
     /// Reads and checks the sheet against the chain's clock. Every bad row is reported,
     /// with its line, and nothing is sent.
     pub async fn roster(&self, path: &Path) -> Result<Roster> {
@@ -144,14 +157,7 @@ impl Context {
     ) -> Result<()> {
         let registry = self.registry(registry)?;
         let sheet = self.roster(roster).await?;
-        let d = sync::diff_with_chain(
-            &self.node,
-            &registry,
-            &sheet,
-            remove_missing,
-            &self.protected()?,
-        )
-        .await?;
+        let d = self.diff(&registry, &sheet, remove_missing).await?;
         let text = sync::show_diff(&d, verbose);
         write!(out, "{text}")?;
         if !text.ends_with('\n') {
@@ -192,14 +198,7 @@ impl Context {
                     .into()
             )),
         };
-        let d = sync::diff_with_chain(
-            &self.node,
-            &registry,
-            &sheet,
-            remove_missing,
-            &self.protected()?,
-        )
-        .await?;
+        let d = self.diff(&registry, &sheet, remove_missing).await?;
         writeln!(out, "{}", sync::summary(&d))?;
         let todo = d
             .batches(batch_size, crate::kyc::diff::DEFAULT_REMOVAL_REASON)

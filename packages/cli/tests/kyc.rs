@@ -131,12 +131,14 @@ async fn diff_sync_resync_change_remove_and_export() {
     // The escrow (listed by the deploy, absent from the sheet) is the deployment's own
     // contract: kept, not removed (it must stay listed to hold tokens).
     assert!(
-        diff.stdout.contains("0 added, 1 changed, 11 unchanged, 1 removed"),
+        diff.stdout
+            .contains("0 added, 1 changed, 11 unchanged, 1 removed"),
         "{}",
         diff.stdout
     );
     assert!(
-        diff.stdout.contains("1 record on chain absent from the sheet, kept"),
+        diff.stdout
+            .contains("1 record on chain absent from the sheet, kept"),
         "{}",
         diff.stdout
     );
