@@ -610,6 +610,19 @@ fn roster_of(names: &[&str]) -> Roster {
 }
 
 #[test]
+fn a_diff_with_one_kind_of_change_alone_is_not_empty() {
+    // Only added (nothing changed or removed), then only changed: each alone is something
+    // to send.
+    let roster = roster_of(&["alice"]);
+    assert!(!diff(&roster, &[], false).is_empty());
+    let mut on_chain = view_of(&roster.rows[0].record);
+    on_chain.tier = 3;
+    let d = diff(&roster, &[on_chain], false);
+    assert_eq!((d.added(), d.changed(), d.removed()), (0, 1, 0));
+    assert!(!d.is_empty());
+}
+
+#[test]
 fn diff_added_changed_unchanged() {
     let roster = roster_of(&["alice", "bob", "carol"]);
     let bob = &roster.rows[1].record;
