@@ -18,8 +18,10 @@
 //!   `MsgSend` costs the bank transfer as farthing-vm models it
 //!   ([`farthing_vm::KvStats::bank_send`]).
 
-use farthing_vm::gas::{HAS_FLAT, READ_FLAT, READ_PER_BYTE, WRITE_FLAT, WRITE_PER_BYTE};
-use farthing_vm::{CallRecord, Entry, KvStats};
+use farthing_vm::gas::{
+    DELETE_FLAT, HAS_FLAT, READ_FLAT, READ_PER_BYTE, WRITE_FLAT, WRITE_PER_BYTE,
+};
+use farthing_vm::KvStats;
 
 /// `TxSizeCostPerByte` (x/auth DefaultParams).
 pub const TX_SIZE_COST_PER_BYTE: u64 = 10;
@@ -56,18 +58,7 @@ pub fn has() -> u64 {
 /// operations: from an account of `from_len` canonical bytes to one of `to_len`, each
 /// balance before and after.
 pub fn bank_move(from_len: u64, to_len: u64, moves: &[(&str, u128, u128, u128, u128)]) -> u64 {
-    CallRecord {
-        contract: String::new(),
-        entry: Entry::Bank,
-        depth: 0,
-        setup: 0,
-        vm_gas: 0,
-        vm_gas_external: 0,
-        kv: KvStats::bank_send(from_len, Some(to_len), moves),
-        event_gas: 0,
-        ok: true,
-    }
-    .sdk_gas()
+    KvStats::bank_send(from_len, Some(to_len), moves).bank_gas()
 }
 
 /// What the ante handler charges besides the fee's bank transfer: the transaction's
@@ -140,7 +131,7 @@ pub fn migrate(contract_info: u64, msg_len: u64) -> u64 {
         + 2 * read(9 + 80)
         + has()
         + read(1 + 32 + 8 + 60)
-        + 1_000 // the old code index entry deleted
+        + DELETE_FLAT // the old code index entry deleted
         + write(1 + 8 + 17 + 32)
         + write(1 + 32 + 8 + 30 + msg_len)
         + write(contract_info)

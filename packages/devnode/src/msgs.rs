@@ -272,21 +272,17 @@ fn validate_json(msg: &[u8]) -> Result<(), Failure> {
 }
 
 /// wasmd's `BuildContractAddressPredictable` (instantiate2): the SDK's
-/// `address.Module("wasm", key)` where key is the length-prefixed (big-endian u64)
-/// checksum, creator, salt and, with `fix_msg`, the message. Without the message this is
-/// `cosmwasm_std::instantiate2_address`.
+/// `address.Module("wasm", key)` ([`farthing_vm::wasm_module_address`]) where key is the
+/// length-prefixed (big-endian u64) checksum, creator, salt and, with `fix_msg`, the
+/// message. Without the message this is `cosmwasm_std::instantiate2_address`, which has
+/// no `fix_msg` form.
 pub fn instantiate2_address(checksum: &[u8], creator: &[u8], salt: &[u8], msg: &[u8]) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    let mut key = b"wasm\0".to_vec();
+    let mut key = vec![];
     for part in [checksum, creator, salt, msg] {
         key.extend_from_slice(&(part.len() as u64).to_be_bytes());
         key.extend_from_slice(part);
     }
-    let typ = Sha256::digest(b"module");
-    let mut hasher = Sha256::new();
-    hasher.update(typ);
-    hasher.update(&key);
-    hasher.finalize().to_vec()
+    farthing_vm::wasm_module_address(&key)
 }
 
 /// A message response as an `Any` (`<message type>Response`).

@@ -84,6 +84,11 @@ impl KvStats {
         self.gas_with_prefix(CONTRACT_KEY_PREFIX)
     }
 
+    /// SDK gas of these operations on the bank's own store (no contract prefix).
+    pub fn bank_gas(&self) -> u64 {
+        self.gas_with_prefix(0)
+    }
+
     /// SDK gas of these operations when every key carries `prefix` more bytes.
     fn gas_with_prefix(&self, prefix: u64) -> u64 {
         self.reads * READ_FLAT
@@ -203,7 +208,7 @@ impl CallRecord {
     pub fn sdk_gas(&self) -> u64 {
         match self.entry {
             // The bank's own store: no contract prefix, no instance.
-            Entry::Bank => self.kv.gas_with_prefix(0),
+            Entry::Bank => self.kv.bank_gas(),
             _ => self.setup + self.vm_gas / GAS_MULTIPLIER + self.kv.gas() + self.event_gas,
         }
     }

@@ -55,8 +55,8 @@ pub use querier::{VmQuerier, WasmHook, MAX_QUERY_DEPTH};
 pub use router::MAX_CALL_DEPTH;
 pub use storage::{CallStorage, Dump};
 pub use vm::{
-    CallError, CallResult, Executed, Vm, VmSnapshot, WasmdApi, BLOCK_SECONDS, DEFAULT_GAS_LIMIT,
-    GENESIS_SECONDS,
+    wasm_module_address, CallError, CallResult, Executed, Vm, VmSnapshot, WasmdApi, BLOCK_SECONDS,
+    DEFAULT_GAS_LIMIT, GENESIS_SECONDS,
 };
 
 /// The workspace root (this crate lives in `packages/vm`).

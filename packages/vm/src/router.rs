@@ -71,7 +71,7 @@ impl Vm {
             contracts: world.contracts.clone(),
             balances: world.balances.clone(),
             instances: self.instances,
-            codes: self.codes_len(),
+            codes: self.codes.len(),
         }
     }
 
@@ -83,7 +83,7 @@ impl Vm {
         world.balances = snapshot.balances;
         self.instances = snapshot.instances;
         drop(world);
-        self.truncate_codes(snapshot.codes);
+        self.codes.truncate(snapshot.codes);
     }
 
     /// Runs `f`, whose entry points ([`Vm::execute`], [`Vm::instantiate_at`],

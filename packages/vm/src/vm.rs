@@ -209,6 +209,16 @@ impl Executed {
     }
 }
 
+/// The SDK's `address.Module("wasm", key)`: sha256(sha256("module") || "wasm" || 0 ||
+/// key), the 32 bytes of every wasmd contract address (classic: key = code id and
+/// instance id; instantiate2: the length-prefixed checksum, creator, salt and message).
+pub fn wasm_module_address(key: &[u8]) -> Vec<u8> {
+    let mut preimage = Checksum::generate(b"module").as_slice().to_vec();
+    preimage.extend_from_slice(b"wasm\0");
+    preimage.extend_from_slice(key);
+    Checksum::generate(&preimage).into()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -236,7 +246,7 @@ pub(crate) struct Engine {
 /// swaps the code on the same storage.
 pub struct Vm {
     pub(crate) engine: Arc<Engine>,
-    codes: Vec<Checksum>,
+    pub(crate) codes: Vec<Checksum>,
     pub(crate) world: SharedWorld,
     block: BlockInfo,
     gas_limit: u64,
@@ -361,15 +371,11 @@ impl Vm {
     /// (both big-endian u64), that is sha256(sha256("module") || "wasm" || 0 || key),
     /// 32 bytes, with this chain's prefix.
     pub fn classic_contract_addr(&self, code_id: u64, instance_id: u64) -> Addr {
-        let mut key = b"wasm\0".to_vec();
-        key.extend_from_slice(&code_id.to_be_bytes());
+        let mut key = code_id.to_be_bytes().to_vec();
         key.extend_from_slice(&instance_id.to_be_bytes());
-        let typ = Checksum::generate(b"module");
-        let mut preimage = typ.as_slice().to_vec();
-        preimage.extend_from_slice(&key);
-        let hash = Checksum::generate(&preimage);
+        let hash = wasm_module_address(&key);
         // 32 bytes with this chain's own prefix always humanize.
-        self.humanize(hash.as_slice())
+        self.humanize(&hash)
             .unwrap_or_else(|_| Addr::unchecked(self.engine.api.addr_make(&hex(&key))))
     }
 
@@ -437,14 +443,6 @@ impl Vm {
             .map_err(|e| CallError::Setup(format!("{}: {e}", path.display())))?;
         self.store_code(&wasm)
             .map_err(|e| CallError::Setup(format!("{}: {e}", path.display())))
-    }
-
-    pub(crate) fn codes_len(&self) -> usize {
-        self.codes.len()
-    }
-
-    pub(crate) fn truncate_codes(&mut self, len: usize) {
-        self.codes.truncate(len);
     }
 
     /// The checksum (sha256) of a stored code.
