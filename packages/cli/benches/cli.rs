@@ -68,7 +68,7 @@ fn sheet(rows: usize, tier: u8) -> String {
             bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("wasm").expect("hrp"), &hash[..20])
                 .expect("bech32");
         let att = Sha256::digest(format!("kyc file {i}").as_bytes());
-        let att: String = att.iter().map(|b| format!("{b:02x}")).collect();
+        let att = cosmwasm_std::HexBinary::from(&att[..]).to_hex();
         text += &format!("{address},active,{tier},individual,DE,2030-01-01,{att},onboarding\n");
     }
     text

@@ -23,14 +23,13 @@ use cosmrs::proto::cosmwasm::wasm::v1::{
     MsgExecuteContract, MsgInstantiateContract2, MsgMigrateContract, MsgStoreCode,
 };
 use cosmrs::{AccountId, Any};
-use cosmwasm_std::{instantiate2_address, CanonicalAddr, Timestamp};
+use cosmwasm_std::{instantiate2_address, CanonicalAddr, HexBinary, Timestamp};
 use farthing_types::kyc::{self, KycStatus, PartyKind, RecordInput};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::config::{Config, DeployConfig};
-use crate::node::{hex, Estimate, Node, TxError, TxOutcome};
+use crate::node::{Estimate, Node, TxError, TxOutcome};
 
 /// The three contracts, in the order they are deployed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,7 +108,7 @@ pub fn load_artifacts(dir: &Path) -> Result<Vec<Artifact>> {
             let path = dir.join(&file);
             let wasm =
                 std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
-            let checksum = hex(&Sha256::digest(&wasm));
+            let checksum = cosmwasm_std::Checksum::generate(&wasm).to_hex();
             let expected = listed
                 .get(&file)
                 .ok_or_else(|| anyhow!("{} does not list {file}", sums_path.display()))?;
@@ -319,11 +318,8 @@ pub fn predicted_address(
     let creator: AccountId = creator
         .parse()
         .map_err(|e| anyhow!("creator {creator}: {e}"))?;
-    let checksum = (0..checksum_hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&checksum_hex[i..i + 2], 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|e| anyhow!("checksum {checksum_hex}: {e}"))?;
+    let checksum =
+        HexBinary::from_hex(checksum_hex).map_err(|e| anyhow!("checksum {checksum_hex}: {e}"))?;
     let canonical = CanonicalAddr::from(creator.to_bytes());
     let address = instantiate2_address(&checksum, &canonical, salt.as_bytes())
         .map_err(|e| anyhow!("instantiate2 address: {e}"))?;
@@ -478,6 +474,28 @@ impl Deployer<'_> {
         self.record.save(&self.path)
     }
 
+    /// Uploads `artifact` (its `MsgStoreCode` is `msg`) as the step `step`, checks the
+    /// checksum the chain stored, and records the upload; the caller saves the file.
+    async fn upload(
+        &mut self,
+        step: &str,
+        msg: Planned,
+        artifact: &Artifact,
+        out: Out<'_>,
+    ) -> Result<(TxOutcome, u64)> {
+        let outcome = self.send(step, &[msg], out).await?;
+        let code_id: u64 = outcome
+            .attribute("store_code", "code_id")
+            .ok_or_else(|| anyhow!("tx {} has no store_code event", outcome.hash))?
+            .parse()
+            .context("store_code.code_id")?;
+        verify_code(self.node, code_id, &artifact.checksum).await?;
+        self.record
+            .uploads
+            .insert(artifact.checksum.clone(), code_id);
+        Ok((outcome, code_id))
+    }
+
     /// Sends `msgs` as the step `step`, recording the hash first; or, when a previous run
     /// recorded this step's transaction, picks its outcome up.
     async fn send(&mut self, step: &str, msgs: &[Planned], out: Out<'_>) -> Result<TxOutcome> {
@@ -608,13 +626,7 @@ pub async fn deploy(
             next_code_id += 1;
             continue;
         }
-        let outcome = d.send(&step, &[msg], out).await?;
-        let code_id: u64 = outcome
-            .attribute("store_code", "code_id")
-            .ok_or_else(|| anyhow!("tx {} has no store_code event", outcome.hash))?
-            .parse()
-            .context("store_code.code_id")?;
-        verify_code(node, code_id, &a.checksum).await?;
+        let (outcome, code_id) = d.upload(&step, msg, a, out).await?;
         writeln!(
             out,
             "  {step}: code {code_id}, checksum {} verified",
@@ -624,7 +636,6 @@ pub async fn deploy(
         entry.code_id = Some(code_id);
         entry.checksum = a.checksum.clone();
         entry.store_tx = Some(outcome.hash.clone());
-        d.record.uploads.insert(a.checksum.clone(), code_id);
         d.save()?;
         planned_codes.insert(c, code_id);
         report.sent.push(outcome);
@@ -768,16 +779,8 @@ pub async fn deploy(
                     )
                 }
             });
-            let estimate = estimate.map(|e| {
-                let simulated = e.simulated.saturating_sub(store_estimates);
-                let gas_limit = (simulated as f64 * node.gas_adjustment).ceil() as u64
-                    + crate::node::GAS_ALLOWANCE;
-                Estimate {
-                    simulated,
-                    gas_limit,
-                    fee: node.gas_price.fee(gas_limit),
-                }
-            });
+            let estimate =
+                estimate.map(|e| node.estimate(e.simulated.saturating_sub(store_estimates)));
             show_estimate(out, &estimate, &node.gas_price.denom)?;
         } else {
             let outcome = d.send(step, &all, out).await?;
@@ -1003,13 +1006,7 @@ pub async fn migrate(
                 continue;
             }
         }
-        let outcome = d.send(&step, &[store_msg(&sender, a)?], out).await?;
-        let code_id: u64 = outcome
-            .attribute("store_code", "code_id")
-            .ok_or_else(|| anyhow!("tx {} has no store_code event", outcome.hash))?
-            .parse()?;
-        verify_code(node, code_id, &a.checksum).await?;
-        d.record.uploads.insert(a.checksum.clone(), code_id);
+        let (outcome, code_id) = d.upload(&step, store_msg(&sender, a)?, a, out).await?;
         d.save()?;
         sent.push(outcome);
         migrations.push((a, address.clone(), *from, code_id));
@@ -1090,7 +1087,7 @@ mod tests {
         let a = predicted_address(&creator, checksum, "a", "purple").unwrap();
         let id: AccountId = a.parse().unwrap();
         assert_eq!(
-            hex(&id.to_bytes()),
+            HexBinary::from(id.to_bytes()).to_hex(),
             "5e865d3e45ad3e961f77fd77d46543417ced44d924dc3e079b5415ff6775f847"
         );
         assert_ne!(
@@ -1108,7 +1105,7 @@ mod tests {
             std::fs::write(dir.path().join(format!("{}.wasm", c.artifact())), &bytes).unwrap();
             sums += &format!(
                 "{}  {}.wasm\n",
-                hex(&Sha256::digest(bytes.as_bytes())),
+                cosmwasm_std::Checksum::generate(bytes.as_bytes()).to_hex(),
                 c.artifact()
             );
         }

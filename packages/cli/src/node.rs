@@ -387,7 +387,7 @@ impl Node {
         Ok(found.map(|c| CodeInfo {
             code_id: c.code_id,
             creator: c.creator,
-            checksum: hex(&c.data_hash),
+            checksum: cosmwasm_std::HexBinary::from(c.data_hash).to_hex(),
         }))
     }
 
@@ -548,12 +548,17 @@ impl Node {
             .gas_info
             .ok_or_else(|| anyhow!("Simulate answer without gas_info"))?
             .gas_used;
+        Ok(self.estimate(simulated))
+    }
+
+    /// The gas limit and fee of a transaction whose simulation used `simulated`.
+    pub fn estimate(&self, simulated: u64) -> Estimate {
         let gas_limit = (simulated as f64 * self.gas_adjustment).ceil() as u64 + GAS_ALLOWANCE;
-        Ok(Estimate {
+        Estimate {
             simulated,
             gas_limit,
             fee: self.gas_price.fee(gas_limit),
-        })
+        }
     }
 
     /// Simulates, signs and broadcasts `msgs` in one transaction, then waits for its
@@ -569,7 +574,9 @@ impl Node {
         let account = self.account(&address).await?;
         let estimate = self.simulate_with(msgs, memo, account).await?;
         let tx = self.tx_bytes(msgs, memo, account, estimate.gas_limit, true)?;
-        let hash = hex(&Sha256::digest(&tx)).to_uppercase();
+        let hash = cosmwasm_std::HexBinary::from(&Sha256::digest(&tx)[..])
+            .to_hex()
+            .to_uppercase();
         journal(&hash)?;
         let checked = self
             .rpc
@@ -665,11 +672,6 @@ fn codespace_of(log: &str) -> String {
     } else {
         "sdk".into()
     }
-}
-
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
