@@ -181,7 +181,7 @@ impl Ctx<'_> {
                     &m.msg,
                     &funds,
                 );
-                let done = self.called(ran, book, "execute", 5)?;
+                let done = self.called(ran, book, None, "execute", 5)?;
                 let response = response_any(&MsgExecuteContractResponse {
                     data: done.1.clone(),
                 });
@@ -203,7 +203,7 @@ impl Ctx<'_> {
                 let ran = self
                     .vm
                     .migrate_raw(&Addr::unchecked(&contract), m.code_id, &m.msg);
-                let done = self.called(ran, book, "migrate", 11)?;
+                let done = self.called(ran, book, None, "migrate", 11)?;
                 if let Some(meta) = self.state.contracts.get_mut(&contract) {
                     meta.code_id = m.code_id;
                 }
@@ -241,17 +241,20 @@ impl Ctx<'_> {
     }
 
     /// The outcome of a VM entry point with wasmd's bookkeeping gas `book`: its events
-    /// (new accounts created for the contracts and recipients they name) and data.
+    /// (new accounts created for the contracts and recipients they name; `top`, a contract
+    /// the message itself instantiated) and data. On failure the message is rolled back
+    /// whole by the transaction's rollback.
     fn called(
         &mut self,
         ran: Result<Executed, CallError>,
         book: u64,
+        top: Option<&str>,
         what: &str,
         code: u32,
     ) -> Result<(Done, Vec<u8>), (MsgError, u64)> {
         match ran {
             Ok(done) => {
-                let gas = book + done.sdk_gas() + self.adopt(&done.events, None);
+                let gas = book + done.sdk_gas() + self.adopt(&done.events, top);
                 let data = done.data.map(|d| d.to_vec()).unwrap_or_default();
                 Ok((
                     Done {
@@ -472,25 +475,7 @@ impl Ctx<'_> {
             msg,
             &funds,
         );
-        match ran {
-            Ok(done) => {
-                let gas = book + done.sdk_gas() + self.adopt(&done.events, Some(address));
-                let data = done.data.map(|d| d.to_vec()).unwrap_or_default();
-                Ok((
-                    Done {
-                        events: done.events,
-                        response: Any::default(),
-                        gas,
-                    },
-                    data,
-                ))
-            }
-            Err(e) => {
-                // The message is rolled back whole by the transaction's rollback.
-                let gas = book + last_gas(self.vm);
-                Err((call_failure(e, "instantiate", 4), gas))
-            }
-        }
+        self.called(ran, book, Some(address), "instantiate", 4)
     }
 
     fn set_admin(
