@@ -158,7 +158,7 @@ impl Context {
         let registry = self.registry(registry)?;
         let sheet = self.roster(roster).await?;
         let d = self.diff(&registry, &sheet, remove_missing).await?;
-        let text = sync::show_diff(&d, verbose);
+        let text = crate::kyc::diff::render(&d, verbose);
         write!(out, "{text}")?;
         if !text.ends_with('\n') {
             writeln!(out)?;
@@ -199,7 +199,7 @@ impl Context {
             )),
         };
         let d = self.diff(&registry, &sheet, remove_missing).await?;
-        writeln!(out, "{}", sync::summary(&d))?;
+        writeln!(out, "{}", d.summary())?;
         let todo = d
             .batches(batch_size, crate::kyc::diff::DEFAULT_REMOVAL_REASON)
             .map_err(Invalid)?;

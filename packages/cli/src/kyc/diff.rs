@@ -221,6 +221,17 @@ impl Diff {
         self.changes.iter().filter(|c| f(c)).count()
     }
 
+    /// "3 added, 2 changed, 5 unchanged, 1 removed".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} added, {} changed, {} unchanged, {} removed",
+            self.added(),
+            self.changed(),
+            self.unchanged(),
+            self.removed()
+        )
+    }
+
     /// Nothing to send: no record to add, change or remove.
     pub fn is_empty(&self) -> bool {
         self.added() + self.changed() + self.removed() == 0
@@ -376,14 +387,7 @@ pub fn render(diff: &Diff, verbose: bool) -> String {
             if n == 1 { "" } else { "s" }
         );
     }
-    let _ = write!(
-        out,
-        "{} added, {} changed, {} unchanged, {} removed",
-        diff.added(),
-        diff.changed(),
-        diff.unchanged(),
-        diff.removed()
-    );
+    out.push_str(&diff.summary());
     out
 }
 

@@ -12,7 +12,7 @@ use farthing_types::kyc::{
 };
 use serde_json::{json, Value};
 
-use super::diff::{diff, render, Batch, Change, Diff, DEFAULT_REMOVAL_REASON};
+use super::diff::{diff, Batch, Change, Diff, DEFAULT_REMOVAL_REASON};
 use super::roster::Roster;
 use crate::deploy::{execute_msg, Out, Planned};
 use crate::node::{contract_error, Node, TxError, TxOutcome};
@@ -122,7 +122,7 @@ pub async fn sync(
 ) -> Result<SyncReport> {
     let sender = node.sender()?;
     let d = diff_with_chain(node, registry, roster, remove_missing, protected).await?;
-    let summary = summary(&d);
+    let summary = d.summary();
     let todo = d
         .batches(batch_size, DEFAULT_REMOVAL_REASON)
         .map_err(|e| anyhow!(e))?;
@@ -208,22 +208,6 @@ async fn culprits(
         }
     }
     found
-}
-
-/// "3 added, 2 changed, 5 unchanged, 1 removed".
-pub fn summary(d: &Diff) -> String {
-    format!(
-        "{} added, {} changed, {} unchanged, {} removed",
-        d.added(),
-        d.changed(),
-        d.unchanged(),
-        d.removed()
-    )
-}
-
-/// The diff as `kyc diff` prints it.
-pub fn show_diff(d: &Diff, verbose: bool) -> String {
-    render(d, verbose)
 }
 
 // ---- unsigned transactions for a multisig ----
