@@ -31,7 +31,16 @@ pub struct Terms {
     pub token: String,
     pub payee: String,
     /// A channel must stay open this long after a request, for the settler to claim it.
-    pub settle_seconds: u64,
+    pub min_expiry_seconds: u64,
+}
+
+/// The gateway's books on one channel: `spent` is the value of the requests served (at
+/// least what was claimed on chain), `accepted` the highest voucher held. Always
+/// `spent <= accepted <= deposit` once a request was served.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Books {
+    pub spent: u128,
+    pub accepted: u128,
 }
 
 /// Why a voucher is refused (a stable code each, for the 402 answer and the metrics).
@@ -49,18 +58,16 @@ pub enum Reject {
     Closed(u64),
     #[error("[code=channel_closing] channel {0} is closing: open a new one")]
     Closing(u64),
-    #[error("[code=channel_expiring] channel {id} expires at {expires_at}, too soon to be claimed after this request (needs {settle_seconds} s)")]
+    #[error("[code=channel_expiring] channel {id} expires at {expires_at}, too soon to be claimed after this request (needs {min_expiry_seconds} s): extend it")]
     Expiring {
         id: u64,
         expires_at: u64,
-        settle_seconds: u64,
+        min_expiry_seconds: u64,
     },
-    #[error("[code=underpaid] the voucher adds {added} to the last accepted {last}; this request costs {price}")]
-    Underpaid {
-        last: u128,
-        added: u128,
-        price: u128,
-    },
+    #[error("[code=stale_voucher] the voucher's cumulative {cumulative} is below what the channel has spent ({spent}): sign at least {spent} plus the price")]
+    Stale { cumulative: u128, spent: u128 },
+    #[error("[code=underpaid] this request needs a voucher of at least {needed}; the best held is {best}")]
+    Underpaid { needed: u128, best: u128 },
     #[error("[code=over_deposit] the voucher's cumulative {cumulative} is above the deposit {deposit}: top the channel up")]
     OverDeposit { cumulative: u128, deposit: u128 },
     #[error("[code=bad_signature] {0}")]
@@ -78,25 +85,46 @@ impl Reject {
             Reject::Closed(_) => "channel_closed",
             Reject::Closing(_) => "channel_closing",
             Reject::Expiring { .. } => "channel_expiring",
+            Reject::Stale { .. } => "stale_voucher",
             Reject::Underpaid { .. } => "underpaid",
             Reject::OverDeposit { .. } => "over_deposit",
             Reject::BadSignature(_) => "bad_signature",
         }
     }
+
+    /// Every code, for the metrics' labels.
+    pub const CODES: [&'static str; 11] = [
+        "wrong_chain",
+        "wrong_token",
+        "wrong_payee",
+        "wrong_channel",
+        "channel_closed",
+        "channel_closing",
+        "channel_expiring",
+        "stale_voucher",
+        "underpaid",
+        "over_deposit",
+        "bad_signature",
+    ];
 }
 
-/// Checks `voucher` (with `signature`) as payment of `price` on `channel`, whose last
-/// accepted cumulative amount is `last` (at least what was claimed on chain), at `now`
-/// (seconds). Cheap checks first; the signature last.
+/// Checks `voucher` (with `signature`) as payment of `price` on `channel` with the books
+/// `books`, at `now` (seconds); returns the books after serving the request. Cheap checks
+/// first; the signature last.
+///
+/// The rule: the voucher is not below what was spent (an old voucher replayed is
+/// refused), the best voucher held afterwards covers `spent + price`, and it is within
+/// the deposit. A voucher above `spent + price` leaves credit: requests that were sent in
+/// parallel and arrive out of order are all served, and each is charged once.
 pub fn check(
     terms: &Terms,
     channel: &ChannelView,
-    last: u128,
+    books: Books,
     price: u128,
     voucher: &Voucher,
     signature: &[u8],
     now: u64,
-) -> Result<(), Reject> {
+) -> Result<Books, Reject> {
     if voucher.chain_id != terms.chain_id {
         return Err(Reject::WrongChain {
             want: terms.chain_id.clone(),
@@ -109,10 +137,16 @@ pub fn check(
             got: voucher.token.clone(),
         });
     }
-    if voucher.payee != terms.payee || channel.payee != terms.payee {
+    if voucher.payee != terms.payee {
         return Err(Reject::WrongPayee {
             want: terms.payee.clone(),
             got: voucher.payee.clone(),
+        });
+    }
+    if channel.payee != terms.payee {
+        return Err(Reject::WrongPayee {
+            want: terms.payee.clone(),
+            got: channel.payee.clone(),
         });
     }
     if voucher.channel_id != channel.id {
@@ -127,18 +161,25 @@ pub fn check(
     if channel.closing {
         return Err(Reject::Closing(channel.id));
     }
-    if now.saturating_add(terms.settle_seconds) >= channel.expires_at {
+    if now.saturating_add(terms.min_expiry_seconds) >= channel.expires_at {
         return Err(Reject::Expiring {
             id: channel.id,
             expires_at: channel.expires_at,
-            settle_seconds: terms.settle_seconds,
+            min_expiry_seconds: terms.min_expiry_seconds,
         });
     }
-    let last = last.max(channel.claimed);
+    let spent = books.spent.max(channel.claimed);
     let cumulative = voucher.cumulative.u128();
-    let added = cumulative.saturating_sub(last);
-    if added < price || (price == 0 && cumulative <= last) {
-        return Err(Reject::Underpaid { last, added, price });
+    if cumulative < spent {
+        return Err(Reject::Stale { cumulative, spent });
+    }
+    let best = books.accepted.max(cumulative);
+    let needed = spent.checked_add(price).ok_or(Reject::Underpaid {
+        needed: u128::MAX,
+        best,
+    })?;
+    if best < needed {
+        return Err(Reject::Underpaid { needed, best });
     }
     if cumulative > channel.deposit {
         return Err(Reject::OverDeposit {
@@ -146,7 +187,12 @@ pub fn check(
             deposit: channel.deposit,
         });
     }
-    verify(&MockApi::default(), voucher, signature, &channel.signer).map_err(Reject::BadSignature)
+    verify(&MockApi::default(), voucher, signature, &channel.signer)
+        .map_err(Reject::BadSignature)?;
+    Ok(Books {
+        spent: needed,
+        accepted: best,
+    })
 }
 
 #[cfg(test)]
@@ -162,7 +208,7 @@ mod tests {
             chain_id: "farthing-1".into(),
             token: "wasm1token".into(),
             payee: "wasm1publisher".into(),
-            settle_seconds: 3_600,
+            min_expiry_seconds: 3_600,
         }
     }
 
@@ -189,42 +235,130 @@ mod tests {
         }
     }
 
-    fn run(last: u128, price: u128, v: &Voucher, now: u64) -> Result<(), Reject> {
+    fn books(spent: u128, accepted: u128) -> Books {
+        Books { spent, accepted }
+    }
+
+    fn run(b: Books, price: u128, v: &Voucher, now: u64) -> Result<Books, Reject> {
         let sig = sign(KeyType::Ed25519, &SEED, v).expect("sign");
-        check(&terms(), &channel(), last, price, v, &sig, now)
+        check(&terms(), &channel(), b, price, v, &sig, now)
+    }
+
+    fn code(r: Result<Books, Reject>) -> Result<Books, &'static str> {
+        r.map_err(|e| e.code())
     }
 
     #[test]
     fn exactly_the_price_and_exactly_the_deposit_are_accepted() {
-        assert_eq!(run(0, 10, &voucher(10), 0), Ok(()));
-        assert_eq!(run(990, 10, &voucher(1_000), 0), Ok(()));
+        assert_eq!(run(books(0, 0), 10, &voucher(10), 0), Ok(books(10, 10)));
         assert_eq!(
-            run(991, 10, &voucher(1_000), 0).map_err(|e| e.code()),
-            Err("underpaid")
+            run(books(990, 990), 10, &voucher(1_000), 0),
+            Ok(books(1_000, 1_000))
         );
         assert_eq!(
-            run(991, 10, &voucher(1_001), 0).map_err(|e| e.code()),
+            run(books(991, 991), 10, &voucher(1_000), 0),
+            Err(Reject::Underpaid {
+                needed: 1_001,
+                best: 1_000
+            })
+        );
+        assert_eq!(
+            code(run(books(991, 991), 10, &voucher(1_001), 0)),
             Err("over_deposit")
         );
     }
 
     #[test]
-    fn a_replayed_cumulative_is_underpaid() {
+    fn a_replayed_voucher_is_refused_once_spent() {
+        // Served once: spent 10. The same voucher again pays nothing more.
         assert_eq!(
-            run(10, 10, &voucher(10), 0),
+            run(books(10, 10), 10, &voucher(10), 0),
             Err(Reject::Underpaid {
-                last: 10,
-                added: 0,
-                price: 10
+                needed: 20,
+                best: 10
+            })
+        );
+        // An older one is stale.
+        assert_eq!(
+            run(books(20, 20), 10, &voucher(10), 0),
+            Err(Reject::Stale {
+                cumulative: 10,
+                spent: 20
             })
         );
     }
 
     #[test]
-    fn expiry_leaves_the_settle_period() {
-        assert_eq!(run(0, 10, &voucher(10), 100_000 - 3_601), Ok(()));
+    fn out_of_order_parallel_vouchers_are_each_served_once() {
+        // 20 arrives before 10: it pays for itself and leaves 10 of credit.
+        let after = run(books(0, 0), 10, &voucher(20), 0).expect("20");
+        assert_eq!(after, books(10, 20));
+        // Then 10 is served from the credit...
+        let after = run(after, 10, &voucher(10), 0).expect("10");
+        assert_eq!(after, books(20, 20));
+        // ...and neither can be used again.
+        assert_eq!(code(run(after, 10, &voucher(10), 0)), Err("stale_voucher"));
+        assert_eq!(code(run(after, 10, &voucher(20), 0)), Err("underpaid"));
+    }
+
+    #[test]
+    fn what_was_claimed_on_chain_counts_as_spent() {
+        let mut ch = channel();
+        ch.claimed = 500;
+        let v = voucher(500);
+        let sig = sign(KeyType::Ed25519, &SEED, &v).expect("sign");
         assert_eq!(
-            run(0, 10, &voucher(10), 100_000 - 3_600).map_err(|e| e.code()),
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0),
+            Err(Reject::Underpaid {
+                needed: 510,
+                best: 500
+            })
+        );
+        let v = voucher(510);
+        let sig = sign(KeyType::Ed25519, &SEED, &v).expect("sign");
+        assert_eq!(
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0),
+            Ok(books(510, 510))
+        );
+    }
+
+    #[test]
+    fn a_closed_or_closing_channel_is_refused() {
+        let v = voucher(10);
+        let sig = sign(KeyType::Ed25519, &SEED, &v).expect("sign");
+        let mut ch = channel();
+        ch.closing = true;
+        assert_eq!(
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0),
+            Err(Reject::Closing(7))
+        );
+        ch.closed = true;
+        assert_eq!(
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0),
+            Err(Reject::Closed(7))
+        );
+        let mut ch = channel();
+        ch.payee = "wasm1other".into();
+        assert_eq!(
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0).map_err(|e| e.code()),
+            Err("wrong_payee")
+        );
+        let mut ch = channel();
+        ch.id = 8;
+        assert_eq!(
+            check(&terms(), &ch, books(0, 0), 10, &v, &sig, 0),
+            Err(Reject::WrongChannel { want: 8, got: 7 })
+        );
+    }
+
+    #[test]
+    fn expiry_leaves_the_settle_margin() {
+        assert_eq!(
+            run(books(0, 0), 10, &voucher(10), 100_000 - 3_601),
+            Ok(books(10, 10))
+        );
+        assert_eq!(
+            code(run(books(0, 0), 10, &voucher(10), 100_000 - 3_600)),
             Err("channel_expiring")
         );
     }
@@ -233,10 +367,13 @@ mod tests {
     fn another_chain_token_or_payee_is_refused_before_the_signature() {
         let mut v = voucher(10);
         v.chain_id = "other-1".into();
-        assert_eq!(run(0, 10, &v, 0).map_err(|e| e.code()), Err("wrong_chain"));
+        assert_eq!(code(run(books(0, 0), 10, &v, 0)), Err("wrong_chain"));
+        let mut v = voucher(10);
+        v.token = "wasm1fake".into();
+        assert_eq!(code(run(books(0, 0), 10, &v, 0)), Err("wrong_token"));
         let mut v = voucher(10);
         v.payee = "wasm1thief".into();
-        assert_eq!(run(0, 10, &v, 0).map_err(|e| e.code()), Err("wrong_payee"));
+        assert_eq!(code(run(books(0, 0), 10, &v, 0)), Err("wrong_payee"));
     }
 
     #[test]
@@ -244,8 +381,22 @@ mod tests {
         let v = voucher(10);
         let forged = sign(KeyType::Ed25519, &[8; 32], &v).expect("sign");
         assert_eq!(
-            check(&terms(), &channel(), 0, 10, &v, &forged, 0).map_err(|e| e.code()),
+            check(&terms(), &channel(), books(0, 0), 10, &v, &forged, 0).map_err(|e| e.code()),
             Err("bad_signature")
+        );
+        // A signature of another amount does not pay this one.
+        let other = sign(KeyType::Ed25519, &SEED, &voucher(11)).expect("sign");
+        assert_eq!(
+            check(&terms(), &channel(), books(0, 0), 10, &v, &other, 0).map_err(|e| e.code()),
+            Err("bad_signature")
+        );
+    }
+
+    #[test]
+    fn a_price_that_would_overflow_is_underpaid() {
+        assert_eq!(
+            code(run(books(1, 1), u128::MAX, &voucher(10), 0)),
+            Err("underpaid")
         );
     }
 }

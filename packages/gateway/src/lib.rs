@@ -1,3 +1,6 @@
-//! `farthing-gateway` (issue 14, in progress on branch `gateway`): the acceptance rule of
-//! a paid request. The server, the store, the settler and the clients come next.
+//! `farthing-gateway`: a reverse proxy that charges any HTTP API per request through
+//! Farthing payment channels, in x402's shapes. A voucher per request, verified off chain
+//! with the token's own code, persisted before the request is forwarded, and settled on
+//! chain in batches.
 pub mod ledger;
+pub mod protocol;
