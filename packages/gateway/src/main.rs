@@ -13,7 +13,10 @@ use farthing_gateway::settler::Settler;
 use farthing_gateway::store::Store;
 
 #[derive(Parser)]
-#[command(version, about = "Charges any HTTP API per request through Farthing payment channels (x402-shaped)")]
+#[command(
+    version,
+    about = "Charges any HTTP API per request through Farthing payment channels (x402-shaped)"
+)]
 struct Args {
     /// The gateway's config file.
     #[arg(long, env = "FARTHING_GATEWAY_CONFIG", default_value = "gateway.toml")]
@@ -49,8 +52,7 @@ async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -89,7 +91,11 @@ async fn main() -> Result<()> {
     settler.abort();
     if !args.no_settle_on_exit {
         let pass = Settler::new(gw.clone()).pass(true).await?;
-        tracing::info!(claimed = pass.claimed.len(), refused = pass.refused.len(), "settled on exit");
+        tracing::info!(
+            claimed = pass.claimed.len(),
+            refused = pass.refused.len(),
+            "settled on exit"
+        );
     }
     Ok(())
 }

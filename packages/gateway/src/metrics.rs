@@ -57,8 +57,8 @@ impl Metrics {
     // The names and labels are constants: registering them cannot fail.
     #[allow(clippy::expect_used)]
     pub fn new() -> Metrics {
-        let registry = Registry::new_custom(Some("farthing_gateway".into()), None)
-            .expect("a valid prefix");
+        let registry =
+            Registry::new_custom(Some("farthing_gateway".into()), None).expect("a valid prefix");
         let rejected = counter_vec(
             &registry,
             "rejected_vouchers_total",
@@ -93,7 +93,11 @@ impl Metrics {
             .register(Box::new(added_seconds.clone()))
             .expect("registered once");
         Metrics {
-            paid: counter(&registry, "paid_requests_total", "Requests served and charged"),
+            paid: counter(
+                &registry,
+                "paid_requests_total",
+                "Requests served and charged",
+            ),
             payment_required: counter(
                 &registry,
                 "payment_required_total",

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Request, Response, 
 use axum::routing::get;
 use axum::Router;
 use cosmwasm_std::Uint128;
-use farthing_cli::node::{contract_code, Node, QueryError};
+use farthing_cli::node::{Node, QueryError};
 use farthing_types::token::{Channel, QueryMsg, MIN_SETTLE_SECONDS};
 use farthing_voucher::Voucher;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -238,9 +238,10 @@ impl Gateway {
         let ch = match answer {
             Ok(ch) => ch,
             Err(e) => {
+                // The token answers `channel <id> not found`.
                 let missing = e
                     .downcast_ref::<QueryError>()
-                    .is_some_and(|q| contract_code(&q.log) == Some("channel_not_found"));
+                    .is_some_and(|q| q.log.contains(&format!("channel {id} not found")));
                 if missing {
                     return Ok(None);
                 }
@@ -279,7 +280,11 @@ impl Gateway {
         }
     }
 
-    fn requirements(&self, route: &RouteConfig, channel: Option<ChannelStatus>) -> PaymentRequirements {
+    fn requirements(
+        &self,
+        route: &RouteConfig,
+        channel: Option<ChannelStatus>,
+    ) -> PaymentRequirements {
         PaymentRequirements {
             scheme: SCHEME.into(),
             network: protocol::network(&self.terms.chain_id),
@@ -421,7 +426,10 @@ impl Gateway {
                     return Err(Refusal {
                         status: StatusCode::PAYMENT_REQUIRED,
                         code: e.code(),
-                        message: e.to_string().split_once("] ").map_or(e.to_string(), |(_, m)| m.to_string()),
+                        message: e
+                            .to_string()
+                            .split_once("] ")
+                            .map_or(e.to_string(), |(_, m)| m.to_string()),
                         channel: Self::status_of(&s, p.channel_id),
                     });
                 }
@@ -446,8 +454,7 @@ impl Gateway {
                 Refusal {
                     status: StatusCode::SERVICE_UNAVAILABLE,
                     code: "store_unavailable",
-                    message: "the gateway could not record the payment; nothing was charged"
-                        .into(),
+                    message: "the gateway could not record the payment; nothing was charged".into(),
                     channel: None,
                 }
             })?;
@@ -470,11 +477,7 @@ impl Gateway {
             spent: s.books.spent.saturating_sub(price),
             accepted: s.books.accepted,
         };
-        if let Err(e) = self
-            .store
-            .write(vec![Op::Refund { channel, books }])
-            .await
-        {
+        if let Err(e) = self.store.write(vec![Op::Refund { channel, books }]).await {
             // The settler claims at most what the books say was spent: if the refund is
             // not on disk, a restart would charge it. Say so loudly.
             tracing::error!(channel, price, error = %e, "refund not committed");
@@ -529,7 +532,13 @@ impl Gateway {
         }
     }
 
-    fn receipt(&self, payer: &str, channel: u64, charged: u128, books: Books) -> SettlementResponse {
+    fn receipt(
+        &self,
+        payer: &str,
+        channel: u64,
+        charged: u128,
+        books: Books,
+    ) -> SettlementResponse {
         SettlementResponse {
             success: charged > 0,
             transaction: String::new(),
@@ -566,7 +575,11 @@ fn plain(status: StatusCode, text: String) -> Response<Body> {
 
 async fn handle(State(gw): State<Arc<Gateway>>, req: Request<Body>) -> Response<Body> {
     let started = Instant::now();
-    let Some(route) = gw.prices.at(req.method().as_str(), req.uri().path()).cloned() else {
+    let Some(route) = gw
+        .prices
+        .at(req.method().as_str(), req.uri().path())
+        .cloned()
+    else {
         if gw.config.gateway.free_unlisted {
             return gw
                 .forward(req, None)
@@ -644,7 +657,13 @@ async fn handle(State(gw): State<Arc<Gateway>>, req: Request<Body>) -> Response<
         other => {
             let books = gw.finish(channel, price, true).await;
             let receipt = gw.receipt(&payer, channel, 0, books);
-            let resp = other.unwrap_or_else(|s| plain(s, "[code=upstream_failed] the upstream did not answer; nothing was charged".into()));
+            let resp = other.unwrap_or_else(|s| {
+                plain(
+                    s,
+                    "[code=upstream_failed] the upstream did not answer; nothing was charged"
+                        .into(),
+                )
+            });
             with_receipt(resp, &receipt)
         }
     }

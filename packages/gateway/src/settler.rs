@@ -47,7 +47,10 @@ struct Due {
 }
 
 fn permanent(code: &str) -> bool {
-    matches!(code, "channel_closed" | "settle_period_over" | "channel_not_found")
+    matches!(
+        code,
+        "channel_closed" | "settle_period_over" | "channel_not_found"
+    )
 }
 
 pub struct Settler {
@@ -192,7 +195,9 @@ impl Settler {
             self.claim(batch, &mut pass).await?;
         }
         for (_, lost) in &pass.lost {
-            gw.metrics.lost_value.inc_by(u64::try_from(*lost).unwrap_or(u64::MAX));
+            gw.metrics
+                .lost_value
+                .inc_by(u64::try_from(*lost).unwrap_or(u64::MAX));
         }
         gw.update_unsettled().await;
         Ok(pass)
@@ -296,7 +301,13 @@ impl Settler {
                 gw.metrics
                     .settled_value
                     .inc_by(u64::try_from(value).unwrap_or(u64::MAX));
-                tracing::info!(hash = outcome.hash, claims = good.len(), value, gas = outcome.gas_used, "settled");
+                tracing::info!(
+                    hash = outcome.hash,
+                    claims = good.len(),
+                    value,
+                    gas = outcome.gas_used,
+                    "settled"
+                );
                 pass.transactions.push((outcome.hash, outcome.gas_used));
             }
             Err(e) => {

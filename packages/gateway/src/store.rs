@@ -335,9 +335,9 @@ impl Reader {
 
     /// Settlement transactions recorded: (hash, claims, value, gas, outcome), oldest first.
     pub fn settlements(&self) -> Result<Vec<(String, u32, u128, u64, String)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT hash, claims, value, gas, outcome FROM settlements ORDER BY seq",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, claims, value, gas, outcome FROM settlements ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get(0)?,
