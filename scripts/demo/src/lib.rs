@@ -21,6 +21,7 @@
 
 mod acts;
 pub mod book;
+pub mod gateway;
 pub mod layout;
 
 use std::io::Write;
