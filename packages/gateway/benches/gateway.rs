@@ -18,7 +18,7 @@ use axum::Router;
 use cosmrs::cosmwasm::{MsgInstantiateContract, MsgStoreCode};
 use cosmrs::tx::Msg;
 use cosmrs::AccountId;
-use cosmwasm_std::{HexBinary, Timestamp, Uint128};
+use cosmwasm_std::{Timestamp, Uint128};
 use farthing_cli::deploy::execute_msg;
 use farthing_gateway::protocol::{
     encode_header, network, ChannelPayment, ChannelTerms, PaymentPayload, PaymentRequirements,
@@ -176,7 +176,7 @@ fn vouchers(
                 payload: ChannelPayment {
                     channel_id: channel,
                     cumulative: Uint128::new(i * PRICE),
-                    signature: HexBinary::from(sig),
+                    signature: sig,
                 },
             })))
         })
@@ -225,14 +225,14 @@ async fn cw20_base_transfer_gas(net: &Testnet) -> Result<u64> {
     let transfer =
         serde_json::json!({"transfer": {"recipient": address(PUBLISHER), "amount": "1000"}});
     node.send(
-        &[execute_msg(&sender.to_string(), &contract, &transfer)?.any],
+        &[execute_msg(sender.as_ref(), &contract, &transfer)?.any],
         "",
         |_| Ok(()),
     )
     .await?;
     let out = node
         .send(
-            &[execute_msg(&sender.to_string(), &contract, &transfer)?.any],
+            &[execute_msg(sender.as_ref(), &contract, &transfer)?.any],
             "",
             |_| Ok(()),
         )

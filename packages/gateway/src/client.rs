@@ -489,7 +489,7 @@ impl<O: Opener> PayingClient<O> {
             payload: ChannelPayment {
                 channel_id: state.channel,
                 cumulative: Uint128::new(next),
-                signature: HexBinary::from(signature),
+                signature,
             },
         })
     }

@@ -373,7 +373,7 @@ impl Gateway {
         let mut s = slot.lock().await;
         let cache = Duration::from_secs(self.config.payment.cache_seconds);
         let mut fresh = false;
-        if s.fetched.as_ref().is_none_or(|f| f.at.elapsed() >= cache) {
+        if s.fetched.as_ref().map_or(true, |f| f.at.elapsed() >= cache) {
             match self.refresh_slot(p.channel_id, &mut s).await {
                 Ok(true) => fresh = true,
                 Ok(false) => {

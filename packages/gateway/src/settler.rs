@@ -96,7 +96,7 @@ impl Settler {
             if limit <= s.settled {
                 continue;
             }
-            if s.fetched.as_ref().is_none_or(|f| f.at.elapsed() >= watch) {
+            if s.fetched.as_ref().map_or(true, |f| f.at.elapsed() >= watch) {
                 if let Err(e) = gw.refresh_slot(id, &mut s).await {
                     tracing::warn!(channel = id, error = %e, "channel read failed");
                 }

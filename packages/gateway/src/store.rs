@@ -66,6 +66,16 @@ pub struct ChannelRow {
     pub settled: u128,
 }
 
+/// A settlement transaction, as recorded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettlementRow {
+    pub hash: String,
+    pub claims: u32,
+    pub value: u128,
+    pub gas: u64,
+    pub outcome: String,
+}
+
 type Batch = (Vec<Op>, oneshot::Sender<Result<(), String>>);
 
 /// The handle the server and the settler write through.
@@ -333,19 +343,19 @@ impl Reader {
             as u64)
     }
 
-    /// Settlement transactions recorded: (hash, claims, value, gas, outcome), oldest first.
-    pub fn settlements(&self) -> Result<Vec<(String, u32, u128, u64, String)>> {
+    /// Settlement transactions recorded, oldest first.
+    pub fn settlements(&self) -> Result<Vec<SettlementRow>> {
         let mut stmt = self
             .conn
             .prepare("SELECT hash, claims, value, gas, outcome FROM settlements ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                read_amount(r.get(2)?)?,
-                r.get::<_, i64>(3)? as u64,
-                r.get(4)?,
-            ))
+            Ok(SettlementRow {
+                hash: r.get(0)?,
+                claims: r.get(1)?,
+                value: read_amount(r.get(2)?)?,
+                gas: r.get::<_, i64>(3)? as u64,
+                outcome: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

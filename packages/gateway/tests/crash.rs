@@ -47,6 +47,9 @@ async fn start(config: &std::path::Path, port: u16, admin: u16) -> Binary {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let mut child = child;
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the gateway did not come up");
 }
 
@@ -276,10 +279,8 @@ fn payment(
         payload: farthing_gateway::protocol::ChannelPayment {
             channel_id: channel,
             cumulative: cosmwasm_std::Uint128::new(cumulative),
-            signature: cosmwasm_std::HexBinary::from(
-                farthing_voucher::sign(farthing_voucher::KeyType::Ed25519, &[seed; 32], &v)
-                    .expect("sign"),
-            ),
+            signature: farthing_voucher::sign(farthing_voucher::KeyType::Ed25519, &[seed; 32], &v)
+                .expect("sign"),
         },
     }
 }

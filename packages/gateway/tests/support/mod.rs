@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::routing::any;
 use axum::Router;
-use cosmwasm_std::{HexBinary, Uint128};
+use cosmwasm_std::Uint128;
 use farthing_gateway::client::{ChainOpener, MemoryStore, PayingClient, Policy};
 use farthing_gateway::config::Config;
 use farthing_gateway::ledger::Books;
@@ -223,7 +223,7 @@ impl Rig {
             payload: ChannelPayment {
                 channel_id: channel,
                 cumulative: Uint128::new(cumulative),
-                signature: HexBinary::from(sign(KeyType::Ed25519, &[seed; 32], &v).expect("sign")),
+                signature: sign(KeyType::Ed25519, &[seed; 32], &v).expect("sign"),
             },
         }
     }
