@@ -1,6 +1,7 @@
 // @farthing/sdk: typed clients for the three Farthing contracts (generated from the
 // committed schema by @cosmwasm/ts-codegen 1.14.1, on interchainjs), vouchers, session
-// keys, the escrow's cw20 hook, suggested gas limits, parsed errors and event decoders.
+// keys, the escrow's cw20 hook, suggested gas limits, parsed errors and event decoders, and
+// payingFetch (the payer's side of farthing-gateway).
 
 // Generated clients and message composers, and each contract's types as a namespace
 // (the three contracts share type names such as ExecuteMsg and QueryMsg).
@@ -22,3 +23,4 @@ export * from "./hook";
 export * from "./gas";
 export * from "./events";
 export * from "./errors";
+export * from "./pay-fetch";

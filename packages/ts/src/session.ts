@@ -29,6 +29,7 @@ import {
   type KeyType,
   type SignerKey,
 } from "./voucher";
+import { fileLocks, Locks, readTextFile, writeTextFileAtomic } from "./persist";
 
 export type SessionErrorCode =
   /** `pay` before `attach`: the channel id is not known yet. */
@@ -257,26 +258,6 @@ export class WebStorageSessionStore implements SessionKeyStore {
   }
 }
 
-/** Serializes async work per key (one chain of promises per file path or session). */
-class Locks {
-  private readonly tails = new Map<string, Promise<unknown>>();
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-}
-
-const fileLocks = new Locks();
-
 interface StoreFile {
   version: 1;
   sessions: Record<string, SessionRecord>;
@@ -296,14 +277,8 @@ export class FileSessionStore implements SessionKeyStore {
   }
 
   private async readFile(): Promise<StoreFile> {
-    const fs = await import("node:fs/promises");
-    let text: string;
-    try {
-      text = await fs.readFile(this.path, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, sessions: {} };
-      throw e;
-    }
+    const text = await readTextFile(this.path);
+    if (text === undefined) return { version: 1, sessions: {} };
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -326,36 +301,7 @@ export class FileSessionStore implements SessionKeyStore {
   }
 
   private async writeFile(content: StoreFile): Promise<void> {
-    const fs = await import("node:fs/promises");
-    const { dirname, basename, join } = await import("node:path");
-    const dir = dirname(this.path);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `.${basename(this.path)}.${bytesToHex(randomBytes(8))}.tmp`);
-    const handle = await fs.open(tmp, "wx", 0o600);
-    try {
-      try {
-        await handle.chmod(0o600); // whatever the umask
-        await handle.writeFile(JSON.stringify(content, null, 2) + "\n", "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(tmp, this.path);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
-    // Make the rename itself durable where the platform allows syncing a directory.
-    try {
-      const d = await fs.open(dir, "r");
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-    } catch {
-      // not supported here (e.g. Windows): the rename is still atomic
-    }
+    await writeTextFileAtomic(this.path, JSON.stringify(content, null, 2) + "\n");
   }
 
   private update(change: (sessions: Record<string, SessionRecord>) => void): Promise<void> {
