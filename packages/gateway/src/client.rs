@@ -111,6 +111,20 @@ pub trait Opener: Send + Sync {
     ) -> impl Future<Output = Result<u64>> + Send;
     fn top_up(&self, channel: u64, amount: u128) -> impl Future<Output = Result<()>> + Send;
     fn extend(&self, channel: u64, expires_at: u64) -> impl Future<Output = Result<()>> + Send;
+    /// The channel as the chain has it: `None` when it does not exist. The client asks
+    /// before it abandons a channel the gateway calls closed: a gateway's word alone
+    /// must not make it lock a new deposit. The default knows nothing, so the client
+    /// keeps the channel and reports the refusal.
+    fn status(&self, channel: u64) -> impl Future<Output = Result<Option<Life>>> + Send {
+        async move { Err(anyhow!("this opener cannot read channel {channel}")) }
+    }
+}
+
+/// A channel's life on chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Life {
+    pub closed: bool,
+    pub closing: bool,
 }
 
 /// Opens channels with the payer's wallet through the suite's chain client.
@@ -166,6 +180,29 @@ impl Opener for ChainOpener {
         .await
         .map(|_| ())
     }
+
+    async fn status(&self, channel: u64) -> Result<Option<Life>> {
+        let answer: Result<farthing_types::token::Channel> = self
+            .node
+            .smart(
+                &self.token,
+                &farthing_types::token::QueryMsg::Channel { channel },
+            )
+            .await;
+        match answer {
+            Ok(ch) => Ok(Some(Life {
+                closed: ch.closed,
+                closing: ch.closing_at.is_some(),
+            })),
+            Err(e)
+                if e.downcast_ref::<farthing_cli::node::QueryError>()
+                    .is_some_and(|q| q.log.contains(&format!("channel {channel} not found"))) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// How the client pays.
@@ -181,6 +218,8 @@ pub struct Policy {
     pub requests_per_deposit: u128,
     /// A new channel's life beyond the gateway's minimum, in seconds.
     pub extra_life_seconds: u64,
+    /// The most one request may cost: a `402` asking more is refused.
+    pub max_price: u128,
 }
 
 /// The answer to a paid request.
@@ -206,6 +245,8 @@ pub enum PayError {
     NoMatch(String),
     #[error("[code=payment_refused] the gateway refused the payment: {0}")]
     Refused(String),
+    #[error("[code=price_too_high] the gateway asks {price} per request; the most this client pays is {max}")]
+    PriceTooHigh { price: u128, max: u128 },
 }
 
 type Http = Client<HttpConnector, Full<Bytes>>;
@@ -218,6 +259,10 @@ pub struct PayingClient<O: Opener> {
     book: AsyncMutex<Book>,
     /// The price last asked per (method, path), to pay without the 402 round trip.
     prices: Mutex<BTreeMap<(String, String), PaymentRequirements>>,
+    /// Per channel key, the value this client expects the gateway to have spent (its
+    /// requests sent, less those refunded). Starts at `signed` (after a restart, all
+    /// that was signed counts as spent).
+    expected: Mutex<BTreeMap<String, u128>>,
     /// The chain's clock, for expiries (seconds); the local clock by default.
     clock: Arc<dyn Fn() -> u64 + Send + Sync>,
 }
@@ -246,6 +291,7 @@ impl<O: Opener> PayingClient<O> {
             store,
             book: AsyncMutex::new(book),
             prices: Mutex::new(BTreeMap::new()),
+            expected: Mutex::new(BTreeMap::new()),
             clock: Arc::new(wall_clock),
         })
     }
@@ -300,6 +346,7 @@ impl<O: Opener> PayingClient<O> {
 
     /// Sends a request, paying for it when the gateway asks.
     pub async fn request(&self, method: Method, url: &str, body: Bytes) -> Result<Paid> {
+        const ROUNDS: usize = 4;
         let uri: Uri = url.parse()?;
         let route = (method.to_string(), uri.path().to_string());
         let known = self
@@ -308,19 +355,32 @@ impl<O: Opener> PayingClient<O> {
             .map_err(|_| anyhow!("poisoned"))?
             .get(&route)
             .cloned();
+        // What was last sent, and for which requirements.
+        let mut sent: Option<(PaymentRequirements, PaymentPayload)> = None;
         let mut answer = match known {
             // Pay up front: the price of this route is known from an earlier 402.
             Some(req) => {
-                let payment = self.pay(&req, None).await?;
-                self.send(&method, &uri, &body, Some(&payment)).await?
+                let payment = self.pay(&req, Pay::Next).await?;
+                let a = self.send(&method, &uri, &body, Some(&payment)).await?;
+                sent = Some((req, payment));
+                a
             }
             None => self.send(&method, &uri, &body, None).await?,
         };
         let mut resynced = false;
         let mut reopened = false;
-        for _ in 0..4 {
+        for round in 0..=ROUNDS {
             if answer.status != StatusCode::PAYMENT_REQUIRED {
+                if let (Some(r), Some((req, _))) = (&answer.receipt, &sent) {
+                    if !r.success {
+                        // Not charged: the gateway holds the voucher as credit.
+                        self.refunded(req).await?;
+                    }
+                }
                 return Ok(answer);
+            }
+            if round == ROUNDS {
+                break;
             }
             let required: PaymentRequired = match answer.headers.get(PAYMENT_REQUIRED) {
                 Some(h) => {
@@ -329,28 +389,59 @@ impl<O: Opener> PayingClient<O> {
                 None => serde_json::from_slice(&answer.body).context("402 without requirements")?,
             };
             let req = self.choose(&required)?;
+            if req.amount.u128() > self.policy.max_price {
+                return Err(PayError::PriceTooHigh {
+                    price: req.amount.u128(),
+                    max: self.policy.max_price,
+                }
+                .into());
+            }
             self.prices
                 .lock()
                 .map_err(|_| anyhow!("poisoned"))?
                 .insert(route.clone(), req.clone());
-            let spent = match required.code() {
-                None | Some("payment_required") => None,
-                Some("underpaid" | "stale_voucher") if !resynced => {
+            let refused = || PayError::Refused(required.error.clone().unwrap_or_default());
+            let previous = sent.as_ref().map(|(_, p)| p.payload.clone());
+            let payment = match (required.code(), previous) {
+                (None | Some("payment_required"), None) => self.pay(&req, Pay::Next).await?,
+                // The same voucher again, once the channel can carry it: the gateway
+                // refused it for the channel, not for its amount.
+                (Some("over_deposit" | "channel_expiring"), Some(prev)) => {
+                    self.pay(&req, Pay::Again(prev.cumulative.u128())).await?
+                }
+                (Some("underpaid" | "stale_voucher"), Some(_)) if !resynced => {
                     resynced = true;
-                    req.extra.channel.as_ref().map(|c| c.spent.u128())
+                    let hint = req.extra.channel.as_ref().map_or(0, |c| c.spent.u128());
+                    self.pay(&req, Pay::Resync(hint)).await?
                 }
-                Some("channel_closing" | "channel_closed" | "unknown_channel") if !reopened => {
+                (Some("channel_closing" | "channel_closed" | "unknown_channel"), Some(prev))
+                    if !reopened =>
+                {
                     reopened = true;
-                    self.forget(&req).await?;
-                    None
+                    // Only the chain's word retires a channel.
+                    match self.opener.status(prev.channel_id).await {
+                        Ok(None) => {}
+                        Ok(Some(life)) if life.closed || life.closing => {}
+                        _ => return Err(refused().into()),
+                    }
+                    self.forget(&req, prev.channel_id).await?;
+                    self.pay(&req, Pay::Next).await?
                 }
-                Some("over_deposit" | "channel_expiring") => None,
-                Some(_) => return Err(PayError::Refused(required.error.unwrap_or_default()).into()),
+                _ => return Err(refused().into()),
             };
-            let payment = self.pay(&req, spent).await?;
             answer = self.send(&method, &uri, &body, Some(&payment)).await?;
+            sent = Some((req, payment));
         }
         Err(PayError::Refused("the gateway kept asking for payment".into()).into())
+    }
+
+    /// The gateway did not charge a request on `req`'s channel.
+    async fn refunded(&self, req: &PaymentRequirements) -> Result<()> {
+        let mut expected = self.expected.lock().map_err(|_| anyhow!("poisoned"))?;
+        if let Some(e) = expected.get_mut(&key(req)) {
+            *e = e.saturating_sub(req.amount.u128());
+        }
+        Ok(())
     }
 
     fn choose(&self, required: &PaymentRequired) -> Result<PaymentRequirements> {
@@ -376,9 +467,16 @@ impl<O: Opener> PayingClient<O> {
             })
     }
 
-    async fn forget(&self, req: &PaymentRequirements) -> Result<()> {
+    async fn forget(&self, req: &PaymentRequirements, channel: u64) -> Result<()> {
         let mut book = self.book.lock().await;
-        book.channels.remove(&key(req));
+        let k = key(req);
+        if book.channels.get(&k).is_some_and(|c| c.channel == channel) {
+            book.channels.remove(&k);
+            self.expected
+                .lock()
+                .map_err(|_| anyhow!("poisoned"))?
+                .remove(&k);
+        }
         self.store.save(&book)
     }
 
@@ -400,7 +498,7 @@ impl<O: Opener> PayingClient<O> {
 
     /// The next voucher for `req`: makes sure a channel can carry it (opening, topping up
     /// or extending within the budget), records it, and signs it.
-    async fn pay(&self, req: &PaymentRequirements, spent: Option<u128>) -> Result<PaymentPayload> {
+    async fn pay(&self, req: &PaymentRequirements, how: Pay) -> Result<PaymentPayload> {
         let price = req.amount.u128();
         let chain_id = chain_of(&req.network)
             .ok_or_else(|| PayError::NoMatch(req.network.clone()))?
@@ -445,10 +543,24 @@ impl<O: Opener> PayingClient<O> {
             .get(&k)
             .cloned()
             .ok_or_else(|| anyhow!("channel state vanished"))?;
-        let base = state.signed.u128().max(spent.unwrap_or(0));
-        let next = base
-            .checked_add(price)
-            .ok_or_else(|| anyhow!("cumulative overflow"))?;
+        let signed = state.signed.u128();
+        let next = {
+            let mut expected = self.expected.lock().map_err(|_| anyhow!("poisoned"))?;
+            let e = expected.entry(k.clone()).or_insert(signed);
+            match how {
+                // This request adds its price to what the gateway will have spent.
+                Pay::Next => *e = e.saturating_add(price),
+                // The gateway spent more than this client counted (another instance of
+                // it, a lost answer): at least its `spent` plus this price. A hint above
+                // what was ever signed is a lie (an honest gateway never spends more).
+                Pay::Resync(hint) => *e = (*e).max(hint.min(signed).saturating_add(price)),
+                Pay::Again(_) => {}
+            }
+            match how {
+                Pay::Again(c) => c,
+                _ => signed.max(*e),
+            }
+        };
         if next > state.deposit.u128() {
             let more = deposit.max(next - state.deposit.u128());
             Self::lock_more(&mut book, budget, more)?;
@@ -464,11 +576,13 @@ impl<O: Opener> PayingClient<O> {
                 s.expires_at = life;
             }
         }
-        if let Some(s) = book.channels.get_mut(&k) {
-            s.signed = Uint128::new(next);
+        if next > signed {
+            if let Some(s) = book.channels.get_mut(&k) {
+                s.signed = Uint128::new(next);
+            }
+            // Recorded before it is sent.
+            self.store.save(&book)?;
         }
-        // Recorded before it is sent.
-        self.store.save(&book)?;
         let secret: [u8; 32] = state
             .secret
             .as_slice()
@@ -493,6 +607,17 @@ impl<O: Opener> PayingClient<O> {
             },
         })
     }
+}
+
+/// Which cumulative a payment carries.
+#[derive(Clone, Copy, Debug)]
+enum Pay {
+    /// A new request: what the gateway spent, plus its price (re-using credit held).
+    Next,
+    /// After `underpaid`/`stale_voucher`: at least the gateway's `spent` plus the price.
+    Resync(u128),
+    /// The same cumulative again (after `over_deposit`/`channel_expiring`).
+    Again(u128),
 }
 
 /// A fresh 32-byte secret from the OS.

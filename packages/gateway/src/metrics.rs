@@ -67,7 +67,7 @@ impl Metrics {
         );
         for code in Reject::CODES
             .iter()
-            .chain(&["bad_payment", "unknown_channel"])
+            .chain(&["bad_payment", "unknown_channel", "payer_blocked"])
         {
             rejected.with_label_values(&[code]);
         }

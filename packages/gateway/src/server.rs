@@ -13,7 +13,10 @@ use axum::routing::get;
 use axum::Router;
 use cosmwasm_std::Uint128;
 use farthing_cli::node::{Node, QueryError};
-use farthing_types::token::{Channel, QueryMsg, MIN_SETTLE_SECONDS};
+use farthing_types::kyc::DenialCode;
+use farthing_types::token::{
+    AccountResponse, CanTransferResponse, Channel, QueryMsg, MIN_SETTLE_SECONDS,
+};
 use farthing_voucher::Voucher;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -37,6 +40,9 @@ pub struct Fetched {
     pub payer: String,
     /// The end of the settle period, when the payer started closing.
     pub closing_at: Option<u64>,
+    /// Why the token would refuse the payee's claims now (the payer frozen, its KYC
+    /// suspended or revoked, ...): the denial code. Requests are refused meanwhile.
+    pub blocked: Option<String>,
     /// The chain's block time when it was read, and the local instant.
     pub chain_time: u64,
     pub at: Instant,
@@ -249,6 +255,7 @@ impl Gateway {
             }
         };
         let chain_time = self.node.block_time().await?.seconds();
+        let blocked = self.claim_blocked(&ch.payer, &ch.payee).await?;
         Ok(Some(Fetched {
             view: ChannelView {
                 id: ch.id,
@@ -262,9 +269,60 @@ impl Gateway {
             },
             payer: ch.payer.to_string(),
             closing_at: ch.closing_at.map(|t| t.seconds()),
+            blocked,
             chain_time,
             at: Instant::now(),
         }))
+    }
+
+    /// Whether the token would refuse a claim from `payer`'s channel to `payee` now: the
+    /// denial code of a transfer dry run (`CanTransfer` of 1), counting only the codes
+    /// that stop a channel's claim too. Limits, the travel rule and the balance do not
+    /// apply to a claim (the deposit was checked at open); an expired KYC does not stop
+    /// it; a pause stops the channel's clock, so claims only wait.
+    async fn claim_blocked(
+        &self,
+        payer: &cosmwasm_std::Addr,
+        payee: &cosmwasm_std::Addr,
+    ) -> Result<Option<String>> {
+        let answer: CanTransferResponse = self
+            .node
+            .smart(
+                &self.terms.token,
+                &QueryMsg::CanTransfer {
+                    from: payer.to_string(),
+                    to: payee.to_string(),
+                    amount: Uint128::one(),
+                },
+            )
+            .await?;
+        let code = answer.verdict.denial.map(|d| d.code);
+        Ok(match code {
+            Some(
+                c @ (DenialCode::NotListed
+                | DenialCode::Suspended
+                | DenialCode::Revoked
+                | DenialCode::JurisdictionBlocked
+                | DenialCode::Frozen),
+            ) => Some(c.as_str().to_string()),
+            Some(DenialCode::InsufficientFunds) => {
+                // The dry run stops at the balance (often all locked in channels): ask
+                // about the freeze directly.
+                let account: AccountResponse = self
+                    .node
+                    .smart(
+                        &self.terms.token,
+                        &QueryMsg::Account {
+                            address: payer.to_string(),
+                        },
+                    )
+                    .await?;
+                account
+                    .frozen
+                    .then(|| DenialCode::Frozen.as_str().to_string())
+            }
+            _ => None,
+        })
     }
 
     /// Reads channel `id` into `slot`; `false` when the chain has no such channel.
@@ -382,15 +440,7 @@ impl Gateway {
                         format!("channel {} does not exist on this token", p.channel_id),
                     ))
                 }
-                Err(e) => {
-                    tracing::warn!(channel = p.channel_id, error = %e, "channel read failed");
-                    return Err(Refusal {
-                        status: StatusCode::SERVICE_UNAVAILABLE,
-                        code: "chain_unavailable",
-                        message: format!("cannot read channel {} from the chain", p.channel_id),
-                        channel: None,
-                    });
-                }
+                Err(e) => return Err(chain_unavailable(p.channel_id, &e)),
             }
         }
         let books = loop {
@@ -400,6 +450,20 @@ impl Gateway {
                     format!("channel {} is unknown", p.channel_id),
                 ));
             };
+            if let Some(code) = &f.blocked {
+                self.metrics
+                    .rejected
+                    .with_label_values(&["payer_blocked"])
+                    .inc();
+                return Err(Refusal {
+                    status: StatusCode::PAYMENT_REQUIRED,
+                    code: "payer_blocked",
+                    message: format!(
+                        "the token would refuse this channel's claims now ({code}): no request is served on it meanwhile"
+                    ),
+                    channel: Self::status_of(&s, p.channel_id),
+                });
+            }
             let now = f.now();
             match ledger::check(
                 &self.terms,
@@ -414,11 +478,15 @@ impl Gateway {
                 // The payer may have topped up or extended since the read.
                 Err(Reject::OverDeposit { .. } | Reject::Expiring { .. }) if !fresh => {
                     fresh = true;
-                    if !matches!(self.refresh_slot(p.channel_id, &mut s).await, Ok(true)) {
-                        return Err(Refusal::payment(
-                            "unknown_channel",
-                            format!("channel {} could not be read again", p.channel_id),
-                        ));
+                    match self.refresh_slot(p.channel_id, &mut s).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            return Err(Refusal::payment(
+                                "unknown_channel",
+                                format!("channel {} does not exist on this token", p.channel_id),
+                            ))
+                        }
+                        Err(e) => return Err(chain_unavailable(p.channel_id, &e)),
                     }
                 }
                 Err(e) => {
@@ -553,6 +621,27 @@ impl Gateway {
     }
 }
 
+fn chain_unavailable(channel: u64, e: &anyhow::Error) -> Refusal {
+    tracing::warn!(channel, error = %e, "channel read failed");
+    Refusal {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: "chain_unavailable",
+        message: format!("cannot read channel {channel} from the chain"),
+        channel: None,
+    }
+}
+
+/// A path with a `.` or `..` segment (plain or percent-encoded) or a backslash: an
+/// upstream that resolves it could serve a priced route under a free one.
+fn ambiguous(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains('\\')
+        || lower.contains("%2e")
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || path.split('/').any(|seg| seg == "." || seg == "..")
+}
+
 fn strip(h: &mut HeaderMap) {
     for name in HOP_BY_HOP {
         h.remove(name);
@@ -575,6 +664,12 @@ fn plain(status: StatusCode, text: String) -> Response<Body> {
 
 async fn handle(State(gw): State<Arc<Gateway>>, req: Request<Body>) -> Response<Body> {
     let started = Instant::now();
+    if ambiguous(req.uri().path()) {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "[code=bad_path] the path has a dot segment or an encoded separator".into(),
+        );
+    }
     let Some(route) = gw
         .prices
         .at(req.method().as_str(), req.uri().path())
@@ -646,6 +741,26 @@ async fn handle(State(gw): State<Arc<Gateway>>, req: Request<Body>) -> Response<
     gw.metrics
         .added_seconds
         .observe(started.elapsed().as_secs_f64());
+    // The rest runs to its end even if the client goes away: a charged request is either
+    // answered by the upstream or given back.
+    let gw2 = gw.clone();
+    let done = tokio::spawn(async move { paid(gw2, req, payer, channel, price, books).await });
+    done.await.unwrap_or_else(|_| {
+        plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the gateway failed".into(),
+        )
+    })
+}
+
+async fn paid(
+    gw: Arc<Gateway>,
+    req: Request<Body>,
+    payer: String,
+    channel: u64,
+    price: u128,
+    books: Books,
+) -> Response<Body> {
     match gw.forward(req, Some((&payer, channel))).await {
         Ok(resp) if !resp.status().is_server_error() => {
             gw.finish(channel, price, false).await;

@@ -86,13 +86,16 @@ impl Settler {
         let cfg = &gw.config.settle;
         let watch = Duration::from_secs(gw.config.payment.cache_seconds.max(cfg.tick_seconds));
         let mut pass = Pass::default();
-        // Channels with something to claim: spent (less what is in flight) above settled.
+        // Channels with something to claim: a voucher held above what was claimed. The
+        // best voucher is claimed whole: what it holds above the value served is the
+        // payer's credit (a refunded request, or value signed ahead), used by its next
+        // requests or, if it never comes back, kept as paid.
         let mut candidates = vec![];
         let mut unsettled: u128 = 0;
         let mut urgent = false;
         for (id, slot) in gw.slots() {
             let mut s = slot.lock().await;
-            let limit = s.books.spent.saturating_sub(s.in_flight);
+            let limit = s.books.accepted;
             if limit <= s.settled {
                 continue;
             }
@@ -131,7 +134,7 @@ impl Settler {
         }
         pass.triggered = true;
         self.last = Instant::now();
-        // The vouchers to claim: per channel the highest at most `limit`.
+        // The vouchers to claim: per channel the highest held.
         let mut wanted = vec![];
         {
             let reader = gw.store.reader()?;
@@ -170,7 +173,7 @@ impl Settler {
             }
             let over = f.closing_at.is_some_and(|c| f.now() >= c);
             if f.view.closed || over {
-                let lost = cumulative - claimed;
+                let lost = cumulative.saturating_sub(claimed);
                 tracing::error!(channel = id, lost, "channel can no longer be claimed");
                 pass.lost.push((id, lost));
                 // Written off: not retried.
@@ -244,7 +247,7 @@ impl Settler {
                             .with_label_values(&[code.as_str()])
                             .inc();
                         if permanent(&code) {
-                            let lost = d.cumulative - d.claimed;
+                            let lost = d.cumulative.saturating_sub(d.claimed);
                             pass.lost.push((d.channel, lost));
                             gw.store
                                 .write(vec![Op::Settled {
@@ -265,7 +268,9 @@ impl Settler {
             return Ok(());
         }
         let planned = msg_of(&good)?;
-        let value: u128 = good.iter().map(|d| d.cumulative - d.claimed).sum();
+        let value = good.iter().fold(0u128, |a, d| {
+            a.saturating_add(d.cumulative.saturating_sub(d.claimed))
+        });
         match gw
             .node
             .send(&[planned.any], "farthing-gateway settlement", |_| Ok(()))
@@ -294,7 +299,8 @@ impl Settler {
                     let slot = gw.slot(d.channel);
                     let mut s = slot.lock().await;
                     s.settled = s.settled.max(d.cumulative);
-                    pass.claimed.push((d.channel, d.cumulative - d.claimed));
+                    pass.claimed
+                        .push((d.channel, d.cumulative.saturating_sub(d.claimed)));
                 }
                 gw.metrics.settlements.with_label_values(&["ok"]).inc();
                 gw.metrics.settlement_gas.inc_by(outcome.gas_used);

@@ -168,9 +168,21 @@ async fn a_hundred_parallel_vouchers_in_any_order_are_each_served_once() {
     let books = rig.books(channel).await;
     assert_eq!(books.spent, served as u128 * PRICE);
     assert_eq!(books.accepted, 100 * PRICE);
-    // The settler claims what was served, never the unused credit.
+    // The settler claims the best voucher: what the payer signed above what was served
+    // is its credit, which its next requests use without a new voucher.
     let pass = rig.settler().pass(true).await.expect("pass");
-    assert_eq!(pass.claimed, vec![(channel, served as u128 * PRICE)]);
+    assert_eq!(pass.claimed, vec![(channel, 100 * PRICE)]);
+    let credit = 100 - served as u128;
+    for _ in 0..credit {
+        let p = rig.payment(&req, channel, 100 * PRICE, 1);
+        assert_eq!(raw(&rig.url, "/paid/x", Some(&p)).await.0, StatusCode::OK);
+    }
+    let p = rig.payment(&req, channel, 100 * PRICE, 1);
+    assert_eq!(
+        raw(&rig.url, "/paid/x", Some(&p)).await.0,
+        StatusCode::PAYMENT_REQUIRED
+    );
+    assert_eq!(rig.hits("x"), 100);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,11 +210,12 @@ async fn an_upstream_failure_is_not_charged_and_not_claimed() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.receipt.expect("receipt").amount.u128(), PRICE);
     let channel = r.channel_id;
+    // The client used its credit: the 404 was paid with the failed request's voucher.
     assert_eq!(
         rig.books(channel).await,
         Books {
             spent: 2 * PRICE,
-            accepted: 3 * PRICE
+            accepted: 2 * PRICE
         }
     );
     // The upstream down: 502, not charged.
@@ -216,11 +229,28 @@ async fn an_upstream_failure_is_not_charged_and_not_claimed() {
         .expect("502");
     assert_eq!(gone.status, StatusCode::BAD_GATEWAY);
     assert_eq!(gone.receipt.expect("receipt").amount.u128(), 0);
-    assert_eq!(rig.books(channel).await.spent, 2 * PRICE);
-    // Settlement claims the two served requests: the highest voucher at most spent.
+    assert_eq!(
+        rig.books(channel).await,
+        Books {
+            spent: 2 * PRICE,
+            accepted: 3 * PRICE
+        }
+    );
+    // The upstream back: the next request is paid with the credit, no new voucher.
+    let up = {
+        let mut c = rig.gw.config.clone();
+        c.gateway.upstream = rig.upstream.clone();
+        c
+    };
+    rig.restart_with(up).await;
+    let again = client.get(&format!("{}/paid/c", rig.url)).await.expect("c");
+    let r = expect_paid(&again).expect("paid");
+    assert_eq!((r.spent.u128(), r.accepted.u128()), (3 * PRICE, 3 * PRICE));
+    // Three requests served, three claimed; the two failures cost nothing.
     let pass = rig.settler().pass(true).await.expect("pass");
-    assert_eq!(pass.claimed, vec![(channel, 2 * PRICE)]);
-    assert_eq!(rig.channel(channel).await.claimed.u128(), 2 * PRICE);
+    assert_eq!(pass.claimed, vec![(channel, 3 * PRICE)]);
+    assert_eq!(rig.channel(channel).await.claimed.u128(), 3 * PRICE);
+    assert_eq!(rig.hits("a") + rig.hits("missing") + rig.hits("c"), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

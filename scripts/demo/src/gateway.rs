@@ -118,6 +118,7 @@ async fn act(out: &mut impl Write) -> Result<GatewayAct> {
             budget: 2_000 * PRICE,
             requests_per_deposit: 1_200,
             extra_life_seconds: 86_400,
+            max_price: 1_000_000,
         },
         Box::new(MemoryStore::default()),
     )?;

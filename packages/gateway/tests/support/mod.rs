@@ -157,6 +157,7 @@ impl Rig {
                 budget,
                 requests_per_deposit: 100,
                 extra_life_seconds: 86_400,
+                max_price: 1_000_000,
             },
             Box::new(MemoryStore::default()),
         )
