@@ -279,6 +279,19 @@ async fn main() -> Result<()> {
     let plain: Vec<Vec<Option<String>>> = work.iter().map(|w| vec![None; w.len()]).collect();
     load(&direct_url, plain.iter().map(|w| w[..1].to_vec()).collect()).await?;
 
+    // Latency at a moderate load: 4 workers, 500 requests each (their first vouchers).
+    const LAT_WORKERS: usize = 4;
+    const LAT_REQUESTS: usize = 500;
+    let lat_work: Vec<Vec<Option<String>>> = work
+        .iter_mut()
+        .take(LAT_WORKERS)
+        .map(|w| w.drain(..LAT_REQUESTS.min(w.len())).collect())
+        .collect();
+    let lat_plain: Vec<Vec<Option<String>>> =
+        lat_work.iter().map(|w| vec![None; w.len()]).collect();
+    let lat_direct = load(&direct_url, lat_plain).await?;
+    let lat_paid = load(&gw_url, lat_work).await?;
+
     let direct = load(&direct_url, plain).await?;
     let paid = load(&gw_url, work).await?;
 
@@ -350,10 +363,43 @@ async fn main() -> Result<()> {
     );
     println!();
     println!(
-        "Gateway throughput is {:.2}x the direct path. Latency added by the gateway: p50 {} µs, p99 {} µs.\n",
+        "Gateway throughput is {:.2}x the direct path. Latency added by the gateway at saturation (queueing on 2 cores included): p50 {} µs, p99 {} µs.\n",
         ratio,
         us(gp50.saturating_sub(dp50)),
         us(gp99.saturating_sub(dp99))
+    );
+    let (lp50, lp99) = (
+        percentile(&lat_direct.latencies, 0.5),
+        percentile(&lat_direct.latencies, 0.99),
+    );
+    let (lg50, lg99) = (
+        percentile(&lat_paid.latencies, 0.5),
+        percentile(&lat_paid.latencies, 0.99),
+    );
+    println!(
+        "## Latency at a moderate load ({LAT_WORKERS} workers, {LAT_REQUESTS} requests each)\n"
+    );
+    println!("| path | requests | req/s | p50 µs | p99 µs |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| upstream directly | {} | {:.0} | {} | {} |",
+        lat_direct.requests,
+        lat_direct.rps(),
+        us(lp50),
+        us(lp99)
+    );
+    println!(
+        "| through the gateway (paid) | {} | {:.0} | {} | {} |",
+        lat_paid.requests,
+        lat_paid.rps(),
+        us(lg50),
+        us(lg99)
+    );
+    println!();
+    println!(
+        "Latency added by the gateway at this load: p50 {} µs, p99 {} µs.\n",
+        us(lg50.saturating_sub(lp50)),
+        us(lg99.saturating_sub(lp99))
     );
     let total = open_gas + settle_gas + close_gas;
     println!("## Chain cost of 1,000 paid requests (devnode gas, the real VM)\n");
