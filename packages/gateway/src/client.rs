@@ -16,11 +16,12 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context as _, Result};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri};
+use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{HexBinary, Timestamp, Uint128};
 use farthing_cli::deploy::execute_msg;
 use farthing_cli::node::Node;
 use farthing_types::token::ExecuteMsg;
-use farthing_voucher::{public_key, sign, KeyType, SignerKey, Voucher};
+use farthing_voucher::{public_key, sign, verify, KeyType, SignerKey, Voucher};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -29,9 +30,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::protocol::{
-    chain_of, decode_header, encode_header, ChannelPayment, PaymentPayload, PaymentRequired,
-    PaymentRequirements, SettlementResponse, PAYMENT_REQUIRED, PAYMENT_RESPONSE, PAYMENT_SIGNATURE,
-    SCHEME, X402_VERSION,
+    chain_of, decode_header, encode_header, ChannelPayment, ChannelStatus, PaymentPayload,
+    PaymentRequired, PaymentRequirements, SettlementResponse, PAYMENT_REQUIRED, PAYMENT_RESPONSE,
+    PAYMENT_SIGNATURE, SCHEME, X402_VERSION,
 };
 
 /// What the client knows of its channel to one payee.
@@ -411,8 +412,8 @@ impl<O: Opener> PayingClient<O> {
                 }
                 (Some("underpaid" | "stale_voucher"), Some(_)) if !resynced => {
                     resynced = true;
-                    let hint = req.extra.channel.as_ref().map_or(0, |c| c.spent.u128());
-                    self.pay(&req, Pay::Resync(hint)).await?
+                    let status = req.extra.channel.clone();
+                    self.pay(&req, Pay::Resync(status)).await?
                 }
                 (Some("channel_closing" | "channel_closed" | "unknown_channel"), Some(prev))
                     if !reopened =>
@@ -543,7 +544,20 @@ impl<O: Opener> PayingClient<O> {
             .get(&k)
             .cloned()
             .ok_or_else(|| anyhow!("channel state vanished"))?;
-        let signed = state.signed.u128();
+        let mut signed = state.signed.u128();
+        if let Pay::Resync(Some(status)) = &how {
+            // A store behind the gateway (restored from a backup) catches up to the
+            // voucher the gateway holds, once its signature proves this key signed it.
+            if let Some(proven) = proven_accepted(status, &state, req, &chain_id) {
+                if proven > signed {
+                    signed = proven;
+                    if let Some(s) = book.channels.get_mut(&k) {
+                        s.signed = Uint128::new(proven);
+                    }
+                    self.store.save(&book)?;
+                }
+            }
+        }
         let next = {
             let mut expected = self.expected.lock().map_err(|_| anyhow!("poisoned"))?;
             let e = expected.entry(k.clone()).or_insert(signed);
@@ -553,7 +567,13 @@ impl<O: Opener> PayingClient<O> {
                 // The gateway spent more than this client counted (another instance of
                 // it, a lost answer): at least its `spent` plus this price. A hint above
                 // what was ever signed is a lie (an honest gateway never spends more).
-                Pay::Resync(hint) => *e = (*e).max(hint.min(signed).saturating_add(price)),
+                Pay::Resync(ref status) => {
+                    let hint = status
+                        .as_ref()
+                        .filter(|c| c.id == state.channel)
+                        .map_or(0, |c| c.spent.u128());
+                    *e = (*e).max(hint.min(signed).saturating_add(price))
+                }
                 Pay::Again(_) => {}
             }
             match how {
@@ -609,13 +629,41 @@ impl<O: Opener> PayingClient<O> {
     }
 }
 
+/// The cumulative the gateway proves this client signed on its channel: `accepted`,
+/// when its signature verifies with the channel's key for this chain, token, channel and
+/// payee. `None` without a signature, or with one that does not verify.
+fn proven_accepted(
+    status: &ChannelStatus,
+    state: &ChannelState,
+    req: &PaymentRequirements,
+    chain_id: &str,
+) -> Option<u128> {
+    let signature = status.accepted_signature.as_ref()?;
+    if status.id != state.channel {
+        return None;
+    }
+    let secret: [u8; 32] = state.secret.as_slice().try_into().ok()?;
+    let key = public_key(KeyType::Ed25519, &secret).ok()?;
+    let voucher = Voucher {
+        chain_id: chain_id.to_string(),
+        token: req.asset.clone(),
+        channel_id: state.channel,
+        payee: req.pay_to.clone(),
+        cumulative: status.accepted,
+    };
+    verify(&MockApi::default(), &voucher, signature.as_slice(), &key)
+        .ok()
+        .map(|()| status.accepted.u128())
+}
+
 /// Which cumulative a payment carries.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Pay {
     /// A new request: what the gateway spent, plus its price (re-using credit held).
     Next,
-    /// After `underpaid`/`stale_voucher`: at least the gateway's `spent` plus the price.
-    Resync(u128),
+    /// After `underpaid`/`stale_voucher`: at least the gateway's `spent` (believed up to
+    /// what this client signed, or the gateway proves it signed) plus the price.
+    Resync(Option<ChannelStatus>),
     /// The same cumulative again (after `over_deposit`/`channel_expiring`).
     Again(u128),
 }

@@ -116,6 +116,12 @@ pub struct ChannelStatus {
     pub spent: Uint128,
     /// The highest voucher the gateway holds.
     pub accepted: Uint128,
+    /// The signature of that voucher (`accepted` on this channel, to this payee), when
+    /// the gateway still has it: a client whose store is behind (restored from a backup)
+    /// checks it with its own key and catches up to `accepted`. Without it a client
+    /// believes `spent` only up to what it knows it signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_signature: Option<HexBinary>,
     pub deposit: Uint128,
     /// Seconds since the epoch.
     pub expires_at: u64,
@@ -203,6 +209,7 @@ mod tests {
                     id: 9_007_199_254_740_993,
                     spent: Uint128::new(5),
                     accepted: Uint128::new(6),
+                    accepted_signature: Some(HexBinary::from(vec![0xab, 0x01])),
                     deposit: Uint128::new(7),
                     expires_at: 1_700_000_000,
                 }),
@@ -231,6 +238,7 @@ mod tests {
                         "id": "9007199254740993",
                         "spent": "5",
                         "accepted": "6",
+                        "acceptedSignature": "ab01",
                         "deposit": "7",
                         "expiresAt": 1700000000
                     }

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode, Uri};
 use axum::routing::get;
 use axum::Router;
-use cosmwasm_std::Uint128;
+use cosmwasm_std::{HexBinary, Uint128};
 use farthing_cli::node::{Node, QueryError};
 use farthing_types::kyc::DenialCode;
 use farthing_types::token::{
@@ -75,6 +75,9 @@ pub struct Slot {
     /// Value of the charged requests still waiting for the upstream: the settler leaves
     /// it unclaimed, since a failed one is refunded.
     pub in_flight: u128,
+    /// The signature of the voucher for `books.accepted`, when held: sent with the
+    /// channel's status so that a client whose store is behind can check it and catch up.
+    pub proof: Option<Vec<u8>>,
 }
 
 pub type Shared = Arc<AsyncMutex<Slot>>;
@@ -146,7 +149,12 @@ impl Gateway {
             Err(e) => return Err(e.context("reading the token's settle period")),
         };
         let mut channels = HashMap::new();
-        for row in store.reader()?.channels()? {
+        let reader = store.reader()?;
+        for row in reader.channels()? {
+            let proof = reader
+                .best_at_most(row.id, row.books.accepted)?
+                .filter(|(cumulative, _)| *cumulative == row.books.accepted)
+                .map(|(_, signature)| signature);
             channels.insert(
                 row.id,
                 Arc::new(AsyncMutex::new(Slot {
@@ -155,6 +163,7 @@ impl Gateway {
                     settled: row.settled,
                     payer: row.payer,
                     in_flight: 0,
+                    proof,
                 })),
             );
         }
@@ -394,6 +403,7 @@ impl Gateway {
             id,
             spent: Uint128::new(slot.books.spent.max(f.view.claimed)),
             accepted: Uint128::new(slot.books.accepted),
+            accepted_signature: slot.proof.clone().map(HexBinary::from),
             deposit: Uint128::new(f.view.deposit),
             expires_at: f.view.expires_at,
         })
@@ -526,6 +536,9 @@ impl Gateway {
                     channel: None,
                 }
             })?;
+        if books.accepted == p.cumulative.u128() {
+            s.proof = Some(p.signature.to_vec());
+        }
         s.books = books;
         s.payer = payer.clone();
         s.in_flight = s.in_flight.saturating_add(price);

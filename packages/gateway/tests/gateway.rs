@@ -592,3 +592,84 @@ async fn the_client_refuses_to_pass_its_budget_and_opens_nothing() {
     assert!(channels.channels.is_empty());
     assert_eq!(client.book().await.locked.u128(), 0);
 }
+
+/// A payer restores its store from a backup taken 5 requests ago: its first voucher is
+/// stale, the gateway's 402 carries the signature of the voucher it holds, the client
+/// checks it with its own key, catches up, and pays exactly one price more. Again after a
+/// gateway restart (the signature then comes from the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_restored_from_a_backup_catches_up_on_the_gateways_proof_and_pays_once() {
+    let mut rig = Rig::start().await;
+    let client = rig.client(10_000_000);
+    for i in 0..3 {
+        expect_paid(&get(&client, &rig.url, &format!("b{i}")).await).expect("paid");
+    }
+    let backup = client.book().await;
+    for i in 3..8 {
+        expect_paid(&get(&client, &rig.url, &format!("b{i}")).await).expect("paid");
+    }
+    let channel = backup.channels.values().next().expect("channel").channel;
+    assert_eq!(
+        backup.channels.values().next().expect("c").signed.u128(),
+        3 * PRICE
+    );
+
+    let restored = rig.client_from(10_000_000, backup.clone());
+    let paid = get(&restored, &rig.url, "after").await;
+    let receipt = expect_paid(&paid).expect("paid after the resync");
+    assert_eq!(
+        (
+            receipt.amount.u128(),
+            receipt.spent.u128(),
+            receipt.accepted.u128()
+        ),
+        (PRICE, 9 * PRICE, 9 * PRICE)
+    );
+    let book = restored.book().await;
+    let state = book.channels.values().next().expect("channel");
+    assert_eq!((state.channel, state.signed.u128()), (channel, 9 * PRICE));
+    assert_eq!(book.locked, backup.locked, "nothing new locked");
+    assert_eq!(
+        rig.books(channel).await,
+        Books {
+            spent: 9 * PRICE,
+            accepted: 9 * PRICE
+        }
+    );
+    assert_eq!(rig.hits("after"), 1);
+
+    rig.restart().await;
+    let again = rig.client_from(10_000_000, backup);
+    let paid = again
+        .get(&format!("{}/paid/restarted", rig.url))
+        .await
+        .expect("request");
+    let receipt = expect_paid(&paid).expect("paid after a restart");
+    assert_eq!(
+        (receipt.spent.u128(), receipt.accepted.u128()),
+        (10 * PRICE, 10 * PRICE)
+    );
+    assert_eq!(
+        again
+            .book()
+            .await
+            .channels
+            .values()
+            .next()
+            .expect("c")
+            .signed
+            .u128(),
+        10 * PRICE
+    );
+}
+
+async fn get(
+    client: &farthing_gateway::client::PayingClient<farthing_gateway::client::ChainOpener>,
+    url: &str,
+    path: &str,
+) -> farthing_gateway::client::Paid {
+    client
+        .get(&format!("{url}/paid/{path}"))
+        .await
+        .expect("request")
+}

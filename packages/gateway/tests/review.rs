@@ -26,7 +26,7 @@ use farthing_gateway::store::Store;
 use farthing_gateway::testnet::{address, signer, OPERATOR, PAYER, PUBLISHER};
 use farthing_types::kyc::KycStatus;
 use farthing_types::token::{ExecuteMsg, Role};
-use farthing_voucher::SignerKey;
+use farthing_voucher::{sign, KeyType, SignerKey, Voucher};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -168,6 +168,7 @@ async fn a_lying_spent_hint_does_not_make_the_client_over_sign() {
         code: "underpaid",
         times: 1,
         spent: 5_000 * PRICE,
+        forge: None,
     })
     .await;
     let client = fake_client(NoChain::default());
@@ -180,6 +181,27 @@ async fn a_lying_spent_hint_does_not_make_the_client_over_sign() {
     );
 }
 
+/// MONEY (client side): the lie comes with a "proof", a signature of the made-up
+/// `accepted` by another key. The client checks it with the channel's own key, finds it
+/// forged, and still believes `spent` only up to what it signed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_proof_of_accepted_does_not_make_the_client_over_sign() {
+    let fake = FakeGateway::start(Lie {
+        code: "stale_voucher",
+        times: 1,
+        spent: 5_000 * PRICE,
+        forge: Some(9),
+    })
+    .await;
+    let client = fake_client(NoChain::default());
+    let _ = client.get(&format!("{}/anything", fake.url)).await;
+    assert_eq!(fake.all_signed(), vec![PRICE, 2 * PRICE]);
+    let book = client.book().await;
+    let state = book.channels.values().next().expect("one channel");
+    assert_eq!(state.signed.u128(), 2 * PRICE);
+    assert_eq!(book.locked.u128(), 100 * PRICE, "no top-up for the lie");
+}
+
 /// MONEY (client side): each `over_deposit` answer makes the client sign the NEXT
 /// cumulative (signed + price) instead of re-sending the refused one after its top-up: a
 /// lying gateway that refuses twice collects a voucher of 3 prices for one request (and
@@ -190,6 +212,7 @@ async fn over_deposit_answers_make_the_client_resend_the_same_cumulative() {
         code: "over_deposit",
         times: 2,
         spent: 0,
+        forge: None,
     })
     .await;
     let client = fake_client(NoChain::default());
@@ -211,6 +234,7 @@ async fn a_request_served_on_the_last_retry_is_returned() {
         code: "over_deposit",
         times: 3,
         spent: 0,
+        forge: None,
     })
     .await;
     let client = fake_client(NoChain::default());
@@ -236,6 +260,7 @@ async fn lying_channel_closing_answers_do_not_make_the_client_abandon_channels()
             code: "channel_closing",
             times: 1,
             spent: 0,
+            forge: None,
         })
         .await;
         // The same payee each time (the fake's payTo is fixed).
@@ -772,6 +797,8 @@ struct Lie {
     code: &'static str,
     times: usize,
     spent: u128,
+    /// Sign the lie's `accepted` (= `spent`) with a key of this seed, as a "proof".
+    forge: Option<u8>,
 }
 
 impl FakeGateway {
@@ -800,6 +827,16 @@ impl FakeGateway {
                                         id: p.payload.channel_id,
                                         spent: Uint128::new(lie.spent),
                                         accepted: Uint128::new(lie.spent),
+                                        accepted_signature: lie.forge.map(|seed| {
+                                            let v = Voucher {
+                                                chain_id: "farthing-local".into(),
+                                                token: p.accepted.asset.clone(),
+                                                channel_id: p.payload.channel_id,
+                                                payee: p.accepted.pay_to.clone(),
+                                                cumulative: Uint128::new(lie.spent),
+                                            };
+                                            sign(KeyType::Ed25519, &[seed; 32], &v).expect("sign")
+                                        }),
                                         deposit: Uint128::new(100 * PRICE),
                                         expires_at: 4_000_000_000,
                                     }),
@@ -849,6 +886,10 @@ impl FakeGateway {
             let _ = axum::serve(listener, app).await;
         });
         FakeGateway { url, signed }
+    }
+
+    fn all_signed(&self) -> Vec<u128> {
+        self.signed.lock().expect("signed").clone()
     }
 
     fn max_signed(&self) -> u128 {

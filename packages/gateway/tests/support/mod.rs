@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::routing::any;
 use axum::Router;
 use cosmwasm_std::Uint128;
-use farthing_gateway::client::{ChainOpener, MemoryStore, PayingClient, Policy};
+use farthing_gateway::client::{Book, ChainOpener, MemoryStore, PayingClient, Policy};
 use farthing_gateway::config::Config;
 use farthing_gateway::ledger::Books;
 use farthing_gateway::protocol::{
@@ -146,6 +146,11 @@ impl Rig {
 
     /// A paying client for `PAYER`, in memory, budget `budget`.
     pub fn client(&self, budget: u128) -> PayingClient<ChainOpener> {
+        self.client_from(budget, Book::default())
+    }
+
+    /// A paying client for `PAYER` whose store holds `book` (a backup, say).
+    pub fn client_from(&self, budget: u128, book: Book) -> PayingClient<ChainOpener> {
         PayingClient::new(
             ChainOpener {
                 node: self.net.node(PAYER).expect("node"),
@@ -159,7 +164,7 @@ impl Rig {
                 extra_life_seconds: 86_400,
                 max_price: 1_000_000,
             },
-            Box::new(MemoryStore::default()),
+            Box::new(MemoryStore(Mutex::new(book))),
         )
         .expect("client")
     }
