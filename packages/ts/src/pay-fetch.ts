@@ -26,9 +26,15 @@
  * - A receipt with `success: false` (the upstream failed, nothing was charged) gives the
  *   price back: `expected -= p`. The next voucher is then `signed` again (the gateway
  *   holds it as credit) instead of `signed + p`: nothing is signed that is not needed.
- * - `underpaid` / `stale_voucher` (once per request): `expected` becomes at least the
- *   gateway's `spent` plus the prices of the requests still in flight, and the request is
- *   paid again with `max(signed, expected)`.
+ * - `underpaid` / `stale_voucher` (once per request): when the gateway proves it holds a
+ *   higher voucher (`acceptedSignature` verifies with the channel's key), `signed` catches
+ *   up to it (a store restored from a backup). Then `expected` becomes at least the
+ *   gateway's `spent`, believed only up to `signed`, plus the prices of the requests still
+ *   in flight, and the request is paid again with `max(signed, expected)`. A lying
+ *   gateway thus gets at most the in-flight prices more per request.
+ * - `channel_expiring`: the channel is extended, and the same voucher sent again.
+ * - `channel_closing` / `channel_closed` / `unknown_channel`: the chain is asked
+ *   (`opener.channelStatus`); the channel is dropped only if the chain agrees.
  * - After a reload, `expected` starts at the stored `signed` (everything signed is taken
  *   as spent): a credit left at the gateway by a failed request before the reload is not
  *   reused.
@@ -47,6 +53,7 @@ import {
   parseSignerKey,
   publicKey,
   signVoucher,
+  verifyVoucher,
   type KeyType,
   type SignerKey,
 } from "./voucher";
@@ -136,6 +143,12 @@ export interface ChannelStatus {
   spent: string;
   /** The highest voucher the gateway holds. */
   accepted: string;
+  /**
+   * The signature of that voucher (hex), when the gateway still has it: the proof that
+   * the payer signed `accepted`. A client whose store is behind (restored from a backup)
+   * checks it with the channel's key and catches up to it.
+   */
+  acceptedSignature?: string;
   deposit: string;
   /** Seconds since the epoch. */
   expiresAt: number;
@@ -335,6 +348,9 @@ function checkStatus(s: Shape, v: unknown): void {
   s.channelId(c, "id");
   s.amount(c, "spent");
   s.amount(c, "accepted");
+  if (c.acceptedSignature !== undefined && c.acceptedSignature !== null) {
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(s.string(c, "acceptedSignature"))) s.fail("extra.channel.acceptedSignature is not hex");
+  }
   s.amount(c, "deposit");
   s.seconds(c, "expiresAt");
 }
@@ -441,6 +457,20 @@ export interface ChannelOpener {
   topUp(args: { channelId: string; amount: string }): Promise<void>;
   /** `ExtendChannel`: moves the expiry to `expiresAt`. */
   extend(args: { channelId: string; expiresAt: number }): Promise<void>;
+  /**
+   * The channel as the chain has it (the token's `Channel` query), `null` when it does not
+   * exist. Asked before a channel the gateway calls closing, closed or unknown is
+   * abandoned: the gateway's word alone must not make the wrapper lock a new deposit.
+   * Without it, such an answer is reported (`payment_refused`) and the channel kept.
+   */
+  channelStatus?(args: { channelId: string }): Promise<ChannelLife | null>;
+}
+
+/** A channel's life on chain, as {@link ChannelOpener.channelStatus} reads it. */
+export interface ChannelLife {
+  closed: boolean;
+  /** `StartClose` was called: the settle period runs. */
+  closing: boolean;
 }
 
 /** The fee argument of the generated client's `openChannel`, `topUpChannel`, `extendChannel`. */
@@ -458,10 +488,13 @@ function nanos(seconds: number): string {
 
 /**
  * A {@link ChannelOpener} on the generated `MicropayTokenClient` (its sender is the payer).
- * The new channel's id is read from the transaction's `token_channel_opened` event.
+ * The new channel's id is read from the transaction's `token_channel_opened` event; the
+ * channel's life from the token's `channel` query, when the client has it (the generated
+ * client does).
  */
 export function tokenOpener(
-  client: Pick<MicropayTokenClient, "openChannel" | "topUpChannel" | "extendChannel">,
+  client: Pick<MicropayTokenClient, "openChannel" | "topUpChannel" | "extendChannel"> &
+    Partial<Pick<MicropayTokenClient, "channel">>,
   options: TokenOpenerOptions = {},
 ): ChannelOpener {
   const feeOf = (kind: "openChannel" | "topUp" | "extend"): TokenFee => {
@@ -487,6 +520,21 @@ export function tokenOpener(
     async extend({ channelId, expiresAt }) {
       await client.extendChannel({ channel: channelId, expiresAt: nanos(expiresAt) }, feeOf("extend"), options.memo);
     },
+    ...(client.channel
+      ? {
+          async channelStatus({ channelId }: { channelId: string }): Promise<ChannelLife | null> {
+            try {
+              const c = await client.channel!({ channel: channelId });
+              return { closed: c.closed, closing: c.closing_at !== undefined && c.closing_at !== null };
+            } catch (e) {
+              // The token's query answers a missing channel with `channel <id> not found`.
+              const text = e instanceof Error ? e.message : String(e);
+              if (parseError(e)?.code === "channel_not_found" || text.includes(`channel ${channelId} not found`)) return null;
+              throw e;
+            }
+          },
+        }
+      : {}),
   };
 }
 
@@ -820,8 +868,8 @@ export interface PayingFetchOptions {
   /** Seconds since the epoch; default the system clock. */
   now?: () => number;
   /**
-   * Called when a channel is dropped (the gateway says it is closing, closed or expiring, or
-   * a top-up or extension found it gone). Its unspent deposit returns to the payer's wallet
+   * Called when a channel is dropped (the chain says it is closing, closed or gone, or a
+   * top-up or extension found it gone). Its unspent deposit returns to the payer's wallet
    * by the token's close path, which this wrapper does not drive.
    */
   onChannelRetired?: (record: PaidChannelRecord, reason: string) => void;
@@ -915,6 +963,10 @@ const budgetLocks = new WeakMap<PayStore, Locks>();
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }
 
 class Payer {
@@ -1076,18 +1128,45 @@ class Payer {
       case "underpaid":
       case "stale_voucher": {
         once("resync");
+        const lane = ticket.lane;
+        const signed = await this.laneLocks.run(lane.key, () => this.catchUp(lane, ticket, next, status));
+        // The gateway's `spent` is believed only up to what was signed: an honest
+        // gateway never spends more than the vouchers it holds.
+        const spent = status ? min(BigInt(status.spent), signed) : signed;
         const b = ticket.books;
-        const spent = status ? BigInt(status.spent) : BigInt(ticket.lane.record?.signed ?? "0");
         b.expected = max(b.expected, spent + b.inflight);
         return this.allocate(next, ticket);
       }
+      case "channel_expiring": {
+        // The chain's clock is ahead of ours: extend, then send the same voucher again.
+        once("extend");
+        const lane = ticket.lane;
+        await this.laneLocks.run(lane.key, async () => {
+          if (lane.record?.channelId === ticket.channelId) await this.extend(lane, next);
+        });
+        if (lane.record?.channelId === ticket.channelId) return ticket;
+        this.finish(ticket, true); // the extension found the channel gone
+        return this.allocate(next);
+      }
       case "channel_closing":
       case "channel_closed":
-      case "channel_expiring":
+      case "unknown_channel": {
         once("reopen");
-        await this.laneLocks.run(ticket.lane.key, () => this.retire(ticket.lane, ticket.channelId, code));
+        // Only the chain's word retires a channel.
+        const query = this.options.opener.channelStatus;
+        if (!query) return refuse();
+        let life: ChannelLife | null;
+        try {
+          life = await query.call(this.options.opener, { channelId: ticket.channelId });
+        } catch (e) {
+          throw await this.failed("the Channel query", e, 0n);
+        }
+        if (life !== null && !life.closed && !life.closing) return refuse();
+        const reason = life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing";
+        await this.laneLocks.run(ticket.lane.key, () => this.retire(ticket.lane, ticket.channelId, reason));
         this.finish(ticket, true);
         return this.allocate(next);
+      }
       case "over_deposit":
         once("top_up");
         return this.afterOverDeposit(ticket, next, status);
@@ -1351,6 +1430,37 @@ class Payer {
     }
     record.deposit = (BigInt(record.deposit) + amount).toString();
     await lane.writer.flush();
+  }
+
+  /**
+   * After `underpaid`/`stale_voucher` (under the lane's lock): when the gateway proves it
+   * holds a voucher above `signed` on this channel (its signature verifies with the
+   * channel's key), the store was behind (a backup): `signed` catches up to it. Returns
+   * `signed`.
+   */
+  private async catchUp(lane: Lane, ticket: Ticket, r: PaymentRequirements, status: ChannelStatus | undefined): Promise<bigint> {
+    const record = lane.record;
+    if (!record || record.channelId !== ticket.channelId) return ticket.cumulative;
+    const signed = BigInt(record.signed);
+    const proof = status?.acceptedSignature;
+    if (!status || proof === undefined || proof === null) return signed;
+    const accepted = BigInt(status.accepted);
+    if (accepted <= signed) return signed;
+    const voucher = {
+      chain_id: r.network.slice(COSMOS_NAMESPACE.length),
+      token: r.asset,
+      channel_id: record.channelId,
+      payee: r.payTo,
+      cumulative: accepted,
+    };
+    try {
+      verifyVoucher(voucher, proof, record.signer);
+    } catch {
+      return signed; // not this key's signature: a lie, believed no further than `signed`
+    }
+    record.signed = accepted.toString();
+    await lane.writer.flush();
+    return accepted;
   }
 
   /** Drops the lane's channel if it is still `channelId` (call under the lane's lock). */

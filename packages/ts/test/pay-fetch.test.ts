@@ -21,6 +21,7 @@ import {
   parsePaymentRequired,
   parseSettlementResponse,
   PayFetchError,
+  signVoucher,
   paymentErrorCode,
   paymentReceipt,
   payingFetch,
@@ -79,7 +80,8 @@ class FakeChain implements ChannelSource {
 type OpenerCall =
   | { kind: "open"; payee: string; amount: string; expiresAt: number; signer: SignerKey }
   | { kind: "topUp"; channelId: string; amount: string }
-  | { kind: "extend"; channelId: string; expiresAt: number };
+  | { kind: "extend"; channelId: string; expiresAt: number }
+  | { kind: "status"; channelId: string };
 
 class FakeOpener implements ChannelOpener {
   readonly calls: OpenerCall[] = [];
@@ -115,6 +117,11 @@ class FakeOpener implements ChannelOpener {
     this.calls.push({ kind: "extend", ...args });
     this.chain.channels.get(args.channelId)!.expiresAt = args.expiresAt;
   }
+  async channelStatus({ channelId }: { channelId: string }) {
+    this.calls.push({ kind: "status", channelId });
+    const c = this.chain.channels.get(channelId);
+    return c ? { closed: c.closed, closing: c.closing } : null;
+  }
   count(kind: OpenerCall["kind"]): number {
     return this.calls.filter((c) => c.kind === kind).length;
   }
@@ -136,6 +143,10 @@ interface GatewayOptions {
   onVoucher?: (payload: PaymentPayload) => Promise<void>;
   /** Holds the first `holdUntil` paid requests until they all arrived, then checks them in reverse. */
   holdUntil?: number;
+  /** Rewrites the channel status of each refusal (a lying gateway). */
+  tamper?: (status: ChannelStatus) => ChannelStatus;
+  /** Refuses every paid request with this code (a lying gateway), after checking nothing. */
+  refuseWith?: string;
 }
 
 interface Books {
@@ -154,6 +165,8 @@ class Refusal extends Error {
 
 class MockGateway {
   readonly books = new Map<string, Books>();
+  /** The signature of each channel's `accepted` voucher. */
+  readonly proofs = new Map<string, string>();
   /** Every voucher accepted, in the order checked. */
   readonly accepted: { channelId: string; cumulative: bigint; path: string }[] = [];
   /** The code of every 402. */
@@ -220,13 +233,16 @@ class MockGateway {
   }
 
   private status(ch: ChainChannel, b: Books): ChannelStatus {
-    return {
+    const proof = this.proofs.get(ch.id);
+    const status: ChannelStatus = {
       id: ch.id,
       spent: String(b.spent > ch.claimed ? b.spent : ch.claimed),
       accepted: String(b.accepted),
+      ...(proof === undefined ? {} : { acceptedSignature: proof }),
       deposit: String(ch.deposit),
       expiresAt: ch.expiresAt,
     };
+    return this.o.tamper ? this.o.tamper(status) : status;
   }
 
   /** The acceptance rule (section 3): the books after this request, or a refusal. */
@@ -294,7 +310,9 @@ class MockGateway {
       const ch = await this.o.source.channel(id);
       if (!ch) return { refused: this.required(path, "unknown_channel", id) };
       try {
+        if (this.o.refuseWith) throw new Refusal(this.o.refuseWith, "a lie");
         const after = this.check(ch, price, p);
+        if (after.accepted === BigInt(p.payload.cumulative)) this.proofs.set(id, p.payload.signature);
         this.books.set(id, after);
         this.accepted.push({ channelId: id, cumulative: BigInt(p.payload.cumulative), path });
         this.lastPayload = p;
@@ -400,6 +418,8 @@ function setup(
     budget?: bigint;
     gateway?: Partial<GatewayOptions>;
     depositFor?: (r: PaymentRequirements) => bigint;
+    /** The gateway's (the chain's) clock is this many seconds ahead of the payer's. */
+    gatewayAhead?: number;
   } = {},
 ): Setup {
   const chain = new FakeChain();
@@ -410,7 +430,7 @@ function setup(
   const watched = { store };
   const gateway = new MockGateway({
     source: chain,
-    now: () => clock.now,
+    now: () => clock.now + (o.gatewayAhead ?? 0),
     // Every voucher reaching the gateway was stored as signed before it left.
     onVoucher: async (p) => {
       const r = await watched.store.get(REF);
@@ -653,7 +673,7 @@ describe("payingFetch", () => {
     expect((await store.list()).map((r) => [r.channelId, r.signed])).toEqual([["1", "4000"]]);
   });
 
-  it("resyncs once from the gateway's spent when the store is behind (stale_voucher)", async () => {
+  it("catches up on the gateway's proof when the store is behind (a backup), and pays exactly once", async () => {
     const s = setup();
     await ok(s.paid(URL_QUOTE));
     const backup = (await s.store.get(REF))!; // signed 1000
@@ -671,6 +691,72 @@ describe("payingFetch", () => {
     expect(s.gateway.accepted.map((a) => a.cumulative)).toEqual([1_000n, 2_000n, 3_000n, 4_000n]);
     expect(receipt).toMatchObject({ spent: "4000", accepted: "4000" });
     expect((await restored.get(REF))?.signed).toBe("4000");
+  });
+
+  it("believes a spent above what it signed no further without a proof", async () => {
+    const s = setup({ gateway: { tamper: ({ acceptedSignature: _, ...status }) => status } });
+    await ok(s.paid(URL_QUOTE));
+    const backup = (await s.store.get(REF))!; // signed 1000
+    await ok(s.paid(URL_QUOTE));
+    await ok(s.paid(URL_QUOTE));
+    const restored = new MemoryPayStore();
+    await restored.put(backup);
+    const paid = s.wrap({ store: restored });
+    s.watched.store = restored;
+    // 2000 is stale (spent 3000); without a proof it believes spent only up to 2000: 3000,
+    // which the gateway already holds (underpaid). Nothing above what it held is signed.
+    const { code, error } = await codeOf(paid(URL_QUOTE));
+    expect([code, error.gatewayCode]).toEqual(["payment_refused", "underpaid"]);
+    expect(s.gateway.refusals).toEqual(["payment_required", "payment_required", "stale_voucher", "underpaid"]);
+    expect(s.gateway.books.get("1")).toEqual({ spent: 3_000n, accepted: 3_000n });
+    expect((await restored.get(REF))?.signed).toBe("3000");
+  });
+
+  it("signs one price more, no further, for a lying spent with a forged proof", async () => {
+    const seen: bigint[] = [];
+    const liar = generateSessionKey("ed25519");
+    let lie = false;
+    const s = setup({
+      gateway: {
+        onVoucher: async (p) => {
+          seen.push(BigInt(p.payload.cumulative));
+        },
+      },
+    });
+    const honest = s.gateway;
+    await ok(s.paid(URL_QUOTE));
+    await ok(s.paid(URL_QUOTE));
+    // From now on the gateway refuses everything as underpaid, claiming 5,000,000 spent
+    // and "proving" it with a signature by another key.
+    const forged = (status: ChannelStatus): ChannelStatus => ({
+      ...status,
+      spent: "5000000",
+      accepted: "5000000",
+      acceptedSignature: Buffer.from(
+        signVoucher(
+          { chain_id: CHAIN, token: TOKEN, channel_id: status.id, payee: PAYEE, cumulative: 5_000_000n },
+          liar.secretKey,
+          "ed25519",
+        ),
+      ).toString("hex"),
+    });
+    const liarGateway = new MockGateway({
+      source: s.chain,
+      now: () => s.clock.now,
+      refuseWith: "underpaid",
+      tamper: forged,
+      onVoucher: async (p) => {
+        seen.push(BigInt(p.payload.cumulative));
+      },
+    });
+    lie = true;
+    const { code } = await codeOf(s.wrap({ fetch: liarGateway.fetch })(URL_QUOTE));
+    expect(lie && code).toBe("payment_refused");
+    expect(seen).toEqual([1_000n, 2_000n, 3_000n, 4_000n]);
+    expect((await s.store.get(REF))?.signed).toBe("4000");
+    expect(s.opener.calls.map((c) => c.kind)).toEqual(["open"]);
+    expect(await s.store.locked()).toBe("100000");
+    expect(honest.books.get("1")).toEqual({ spent: 2_000n, accepted: 2_000n });
   });
 
   it("refuses to open beyond the budget, and opens nothing", async () => {
@@ -705,12 +791,71 @@ describe("payingFetch", () => {
     const receipt = await ok(s.paid(URL_QUOTE));
     expect(s.gateway.refusals).toEqual(["payment_required", "channel_closing"]);
     expect(receipt).toMatchObject({ channelId: "2", amount: "1000", spent: "1000" });
-    expect(s.opener.calls.map((c) => c.kind)).toEqual(["open", "open"]);
+    // The chain is asked before the channel is given up.
+    expect(s.opener.calls.map((c) => c.kind)).toEqual(["open", "status", "open"]);
     expect(s.retired.map((r) => [r.record.channelId, r.record.signed, r.reason])).toEqual([
       ["1", "3000", "channel_closing"],
     ]);
     expect(await s.store.get(REF)).toMatchObject({ channelId: "2", signed: "1000", deposit: "100000" });
     expect(await s.store.locked()).toBe("200000");
+  });
+
+  it("keeps its channel when the gateway says closing or closed but the chain does not", async () => {
+    for (const liar of ["channel_closing", "channel_closed", "unknown_channel"]) {
+      const s = setup();
+      await ok(s.paid(URL_QUOTE));
+      const lying = new MockGateway({ source: s.chain, now: () => s.clock.now, refuseWith: liar });
+      const { code, error } = await codeOf(s.wrap({ fetch: lying.fetch })(URL_QUOTE));
+      expect([code, error.gatewayCode]).toEqual(["payment_refused", liar]);
+      expect(s.opener.calls.map((c) => c.kind)).toEqual(["open", "status"]);
+      expect(s.retired).toEqual([]);
+      expect(await s.store.get(REF)).toMatchObject({ channelId: "1", signed: "2000" });
+      expect(await s.store.locked()).toBe("100000");
+      // The honest gateway still takes the next voucher on channel 1 (the refused request
+      // gave its price back: 2,000 again).
+      expect(await ok(s.paid(URL_QUOTE))).toMatchObject({ channelId: "1", spent: "2000", accepted: "2000" });
+    }
+  });
+
+  it("without a channel query, reports a closing answer and keeps the channel", async () => {
+    const s = setup();
+    const { channelStatus: _, ...noQuery } = s.opener;
+    const opener: ChannelOpener = {
+      openChannel: (a) => s.opener.openChannel(a),
+      topUp: (a) => s.opener.topUp(a),
+      extend: (a) => s.opener.extend(a),
+    };
+    void noQuery;
+    const paid = s.wrap({ opener });
+    await ok(paid(URL_QUOTE));
+    s.chain.channels.get("1")!.closing = true;
+    const { code, error } = await codeOf(paid(URL_QUOTE));
+    expect([code, error.gatewayCode]).toEqual(["payment_refused", "channel_closing"]);
+    expect(s.opener.calls.map((c) => c.kind)).toEqual(["open"]);
+    expect(await s.store.get(REF)).toMatchObject({ channelId: "1" });
+    expect(await s.store.locked()).toBe("100000");
+  });
+
+  it("extends and sends the same voucher again when the chain's clock says expiring", async () => {
+    const s = setup({ gatewayAhead: 601 });
+    await ok(s.paid(URL_QUOTE));
+    const expiresAt = NOW + MIN_EXPIRY + LIFETIME;
+    // By its own clock the payer is 1 s short of renewing; by the gateway's it is expiring.
+    s.clock.now = expiresAt - MIN_EXPIRY - 601;
+    const receipt = await ok(s.paid(URL_QUOTE));
+    expect(s.gateway.refusals).toEqual(["payment_required", "channel_expiring"]);
+    expect(s.opener.calls.slice(1)).toEqual([
+      { kind: "extend", channelId: "1", expiresAt: s.clock.now + MIN_EXPIRY + LIFETIME },
+    ]);
+    expect(s.gateway.accepted.map((a) => a.cumulative)).toEqual([1_000n, 2_000n]);
+    expect(receipt).toMatchObject({ channelId: "1", spent: "2000", accepted: "2000" });
+    expect(s.retired).toEqual([]);
+    // A gateway that keeps saying expiring gets one extension per request, then a refusal.
+    const lying = new MockGateway({ source: s.chain, now: () => s.clock.now, refuseWith: "channel_expiring" });
+    const { code } = await codeOf(s.wrap({ fetch: lying.fetch })(URL_QUOTE));
+    expect(code).toBe("payment_refused");
+    expect(s.opener.count("extend")).toBe(2);
+    expect(s.opener.count("open")).toBe(1);
   });
 
   it("extends a channel about to expire before paying", async () => {
@@ -897,5 +1042,11 @@ describe("tokenOpener on the real token (simulator)", () => {
       deposit: "750",
       expires_at: String(BigInt(record.expiresAt + 60) * 1_000_000_000n),
     });
+
+    // Its channel query: open, then closing after the payer's StartClose, and unknown ids.
+    expect(await opener.channelStatus!({ channelId: record.channelId })).toEqual({ closed: false, closing: false });
+    expect(await opener.channelStatus!({ channelId: "999" })).toBeNull();
+    await far(alice).startClose({ channel: record.channelId });
+    expect(await opener.channelStatus!({ channelId: record.channelId })).toEqual({ closed: false, closing: true });
   });
 });
