@@ -44,7 +44,7 @@ import { parseError } from "./errors";
 import type { RawEvent } from "./events";
 import { createdIds } from "./events";
 import type { MicropayTokenClient } from "./generated/MicropayToken.client";
-import { fileLocks, Locks, readTextFile, writeTextFileAtomic } from "./persist";
+import { fileLocks, Locks, readRecordFile, writeTextFileAtomic } from "./persist";
 import { generateSessionKey, type SessionKey, type StorageLike } from "./session";
 import {
   bytesToHex,
@@ -758,27 +758,15 @@ export class FilePayStore implements PayStore {
   }
 
   private async readFile(): Promise<PayStoreFile> {
-    const text = await readTextFile(this.path);
-    if (text === undefined) return { version: 1, locked: "0", channels: {} };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new PayFetchError("corrupt_store", `${this.path} is not JSON`);
-    }
-    const v = value as Partial<PayStoreFile> | null;
-    if (typeof v !== "object" || v === null || v.version !== 1 || typeof v.channels !== "object" || v.channels === null) {
-      throw new PayFetchError("corrupt_store", `${this.path} is not a pay store (version 1)`);
-    }
-    const channels: Record<string, PaidChannelRecord> = {};
-    for (const [k, r] of Object.entries(v.channels)) {
-      const record = parsePaidChannelRecord(r);
-      if (payeeKeyOf(record) !== k) {
-        throw new PayFetchError("corrupt_store", `${this.path}: the record under ${k} belongs elsewhere`);
-      }
-      channels[k] = record;
-    }
-    return { version: 1, locked: checkLocked(v.locked, this.path), channels };
+    const read = await readRecordFile(this.path, {
+      field: "channels",
+      what: "pay store",
+      parse: parsePaidChannelRecord,
+      keyOf: payeeKeyOf,
+      fail: (message) => new PayFetchError("corrupt_store", message),
+    });
+    if (!read) return { version: 1, locked: "0", channels: {} };
+    return { version: 1, locked: checkLocked(read.file.locked, this.path), channels: read.records };
   }
 
   private update(change: (content: PayStoreFile) => void): Promise<void> {

@@ -38,6 +38,43 @@ export async function readTextFile(path: string): Promise<string | undefined> {
 }
 
 /**
+ * Reads a store file: version-1 JSON whose `field` maps keys to records. Each record is
+ * checked by `parse` and must sit under its own key (`keyOf`). `undefined` when there is
+ * no file; `fail(message)` is the store's corrupt-store error.
+ */
+export async function readRecordFile<R>(
+  path: string,
+  o: {
+    field: string;
+    what: string;
+    parse: (value: unknown) => R;
+    keyOf: (record: R) => string;
+    fail: (message: string) => Error;
+  },
+): Promise<{ file: Record<string, unknown>; records: Record<string, R> } | undefined> {
+  const text = await readTextFile(path);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw o.fail(`${path} is not JSON`);
+  }
+  const file = value as Record<string, unknown> | null;
+  const raw = file?.[o.field];
+  if (typeof file !== "object" || file === null || file.version !== 1 || typeof raw !== "object" || raw === null) {
+    throw o.fail(`${path} is not a ${o.what} (version 1)`);
+  }
+  const records: Record<string, R> = {};
+  for (const [k, r] of Object.entries(raw)) {
+    const record = o.parse(r);
+    if (o.keyOf(record) !== k) throw o.fail(`${path}: the record under ${k} belongs elsewhere`);
+    records[k] = record;
+  }
+  return { file, records };
+}
+
+/**
  * Writes `text` to `path` owner-only (mode 0600), durably and atomically: a temporary file
  * in the same directory (created 0600, synced) is renamed over `path`, so a crash leaves the
  * old file or the new one, never half of one; then the directory is synced where the

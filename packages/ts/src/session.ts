@@ -29,7 +29,7 @@ import {
   type KeyType,
   type SignerKey,
 } from "./voucher";
-import { fileLocks, Locks, readTextFile, writeTextFileAtomic } from "./persist";
+import { fileLocks, Locks, readRecordFile, writeTextFileAtomic } from "./persist";
 
 export type SessionErrorCode =
   /** `pay` before `attach`: the channel id is not known yet. */
@@ -277,27 +277,14 @@ export class FileSessionStore implements SessionKeyStore {
   }
 
   private async readFile(): Promise<StoreFile> {
-    const text = await readTextFile(this.path);
-    if (text === undefined) return { version: 1, sessions: {} };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new SessionError("corrupt_store", `${this.path} is not JSON`);
-    }
-    const v = value as Partial<StoreFile> | null;
-    if (typeof v !== "object" || v === null || v.version !== 1 || typeof v.sessions !== "object" || v.sessions === null) {
-      throw new SessionError("corrupt_store", `${this.path} is not a session store (version 1)`);
-    }
-    const sessions: Record<string, SessionRecord> = {};
-    for (const [k, r] of Object.entries(v.sessions)) {
-      const record = parseSessionRecord(r);
-      if (sessionKeyOf(recordRef(record)) !== k) {
-        throw new SessionError("corrupt_store", `${this.path}: the record under ${k} belongs elsewhere`);
-      }
-      sessions[k] = record;
-    }
-    return { version: 1, sessions };
+    const read = await readRecordFile(this.path, {
+      field: "sessions",
+      what: "session store",
+      parse: parseSessionRecord,
+      keyOf: (r) => sessionKeyOf(recordRef(r)),
+      fail: (message) => new SessionError("corrupt_store", message),
+    });
+    return { version: 1, sessions: read?.records ?? {} };
   }
 
   private async writeFile(content: StoreFile): Promise<void> {
