@@ -230,58 +230,7 @@ impl RigLite<'_> {
     }
 
     async fn open(&self, payer: &str, payee: &str, seed: u8) -> u64 {
-        let node = self.net.node(payer).expect("node");
-        let now = node.block_time().await.expect("time").seconds();
-        let out = self
-            .net
-            .execute(
-                payer,
-                &self.net.token,
-                &farthing_types::token::ExecuteMsg::OpenChannel {
-                    payee: payee.to_string(),
-                    amount: cosmwasm_std::Uint128::new(100_000_000),
-                    expires_at: cosmwasm_std::Timestamp::from_seconds(now + 86_400),
-                    signer: farthing_voucher::public_key(
-                        farthing_voucher::KeyType::Ed25519,
-                        &[seed; 32],
-                    )
-                    .expect("key"),
-                    travel_rule_ref: None,
-                },
-            )
-            .await
-            .expect("open");
-        out.attribute("wasm-token_channel_opened", "channel")
-            .expect("id")
-            .parse()
-            .expect("id")
-    }
-}
-
-fn payment(
-    chain_id: &str,
-    req: &farthing_gateway::protocol::PaymentRequirements,
-    channel: u64,
-    cumulative: u128,
-    seed: u8,
-) -> farthing_gateway::protocol::PaymentPayload {
-    let v = farthing_voucher::Voucher {
-        chain_id: chain_id.to_string(),
-        token: req.asset.clone(),
-        channel_id: channel,
-        payee: req.pay_to.clone(),
-        cumulative: cosmwasm_std::Uint128::new(cumulative),
-    };
-    farthing_gateway::protocol::PaymentPayload {
-        x402_version: 2,
-        resource: None,
-        accepted: req.clone(),
-        payload: farthing_gateway::protocol::ChannelPayment {
-            channel_id: channel,
-            cumulative: cosmwasm_std::Uint128::new(cumulative),
-            signature: farthing_voucher::sign(farthing_voucher::KeyType::Ed25519, &[seed; 32], &v)
-                .expect("sign"),
-        },
+        open_channel(self.net, payer, payee, 100_000_000, 86_400, seed).await
     }
 }
 

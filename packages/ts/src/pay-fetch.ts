@@ -26,12 +26,13 @@
  * - A receipt with `success: false` (the upstream failed, nothing was charged) gives the
  *   price back: `expected -= p`. The next voucher is then `signed` again (the gateway
  *   holds it as credit) instead of `signed + p`: nothing is signed that is not needed.
- * - `underpaid` / `stale_voucher` (once per request): when the gateway proves it holds a
- *   higher voucher (`acceptedSignature` verifies with the channel's key), `signed` catches
- *   up to it (a store restored from a backup). Then `expected` becomes at least the
- *   gateway's `spent`, believed only up to `signed`, plus the prices of the requests still
- *   in flight, and the request is paid again with `max(signed, expected)`. A lying
- *   gateway thus gets at most the in-flight prices more per request.
+ * - `underpaid` / `stale_voucher`: when the gateway proves it holds a higher voucher
+ *   (`acceptedSignature` verifies with the channel's key), `signed` catches up to it (a
+ *   store restored from a backup). The request is then paid again with
+ *   `max(signed, spent + p)`, the gateway's `spent` believed only up to `signed`: parallel
+ *   requests that arrived out of order re-send the highest voucher already signed (the
+ *   gateway's credit pays for them), and a new, higher voucher is signed at most once per
+ *   request. A lying gateway thus gets at most one price more per request.
  * - `channel_expiring`: the channel is extended, and the same voucher sent again.
  * - `channel_closing` / `channel_closed` / `unknown_channel`: the chain is asked
  *   (`opener.channelStatus`); the channel is dropped only if the chain agrees.
@@ -946,6 +947,12 @@ class Lane {
   }
 }
 
+/**
+ * How many times one request may take each way out of a `402`. `resend`: the highest
+ * voucher already signed, sent again (it costs nothing new; each is higher than the last).
+ */
+const RECOVERY_LIMITS: Record<string, number> = { resend: 4 };
+
 const CHANNEL_GONE = new Set(["channel_closed", "channel_closing", "channel_not_found"]);
 const budgetLocks = new WeakMap<PayStore, Locks>();
 
@@ -1051,7 +1058,7 @@ class Payer {
 
   private async pay(request: Request, route: string, first: PaymentRequirements, resource: Resource): Promise<Response> {
     let ticket = await this.allocate(first);
-    const used = new Set<string>();
+    const used = new Map<string, number>();
     for (;;) {
       let response: Response;
       try {
@@ -1090,7 +1097,7 @@ class Payer {
    * resync or a top-up, a new one on a new channel), or a `PayFetchError`. Each way out is
    * taken at most once per request.
    */
-  private async recover(ticket: Ticket, required: PaymentRequired, route: string, used: Set<string>): Promise<Ticket> {
+  private async recover(ticket: Ticket, required: PaymentRequired, route: string, used: Map<string, number>): Promise<Ticket> {
     const code = paymentErrorCode(required) ?? "payment_required";
     const next = this.choose(required);
     this.prices.set(route, { requirements: next, resource: required.resource });
@@ -1101,8 +1108,9 @@ class Payer {
       });
     };
     const once = (step: string): void => {
-      if (used.has(step)) refuse();
-      used.add(step);
+      const n = used.get(step) ?? 0;
+      if (n >= (RECOVERY_LIMITS[step] ?? 1)) refuse();
+      used.set(step, n + 1);
     };
     if (payeeKeyOf(next) !== ticket.lane.key) {
       // The route is now paid to another payee or in another token: pay there.
@@ -1115,14 +1123,19 @@ class Payer {
     switch (code) {
       case "underpaid":
       case "stale_voucher": {
-        once("resync");
         const lane = ticket.lane;
         const signed = await this.laneLocks.run(lane.key, () => this.catchUp(lane, ticket, next, status));
         // The gateway's `spent` is believed only up to what was signed: an honest
         // gateway never spends more than the vouchers it holds.
         const spent = status ? min(BigInt(status.spent), signed) : signed;
+        // The highest voucher signed, if it pays for this request (parallel requests that
+        // arrived out of order: the gateway's credit covers them); else one price more
+        // than the gateway spent, a new signature, once per request.
+        const want = max(signed, spent + ticket.price);
+        if (want <= ticket.cumulative) return refuse(); // nothing better to send
+        once(want > signed ? "sign" : "resend");
         const b = ticket.books;
-        b.expected = max(b.expected, spent + b.inflight);
+        b.expected = max(b.expected, want);
         return this.allocate(next, ticket);
       }
       case "channel_expiring": {

@@ -630,13 +630,35 @@ describe("payingFetch", () => {
     expect(s.gateway.upstreamCalls).toBe(10);
     expect(s.gateway.books.get("1")?.spent).toBe(10_000n);
     expect(s.gateway.accepted.slice(0, 6).map((a) => a.cumulative)).toEqual([10n, 9n, 8n, 7n, 6n, 5n].map((k) => k * PRICE));
-    // The stale ones are paid again with max(signed, the gateway's spent + the prices still in
-    // flight): 10,000 once the served answers are in (the gateway holds it as credit), never
-    // more than 6,000 + 10 × 1,000.
-    const signed = BigInt((await s.store.get(REF))!.signed);
-    expect(signed).toBeGreaterThanOrEqual(10_000n);
-    expect(signed).toBeLessThanOrEqual(16_000n);
-    for (const a of s.gateway.accepted.slice(6)) expect(a.cumulative >= 10_000n && a.cumulative <= signed).toBe(true);
+    // The stale ones re-send the highest voucher signed (10,000): the gateway's credit pays
+    // for them. Nothing new is signed: 10 requests, 10,000 in all.
+    expect(s.gateway.accepted.slice(6).map((a) => a.cumulative)).toEqual(Array(4).fill(10_000n));
+    expect((await s.store.get(REF))!.signed).toBe("10000");
+    expect(s.gateway.books.get("1")).toEqual({ spent: 10_000n, accepted: 10_000n });
+  });
+
+  it("re-sends the highest voucher, not more, for stale ones while the served ones are still in flight", async () => {
+    // The upstream answers nobody until all 10 requests reached it: the 6 served first are
+    // charged and in flight when the 4 stale ones are paid again.
+    let arrived = 0;
+    let release!: () => void;
+    const all = new Promise<void>((r) => (release = r));
+    const s = setup({
+      gateway: {
+        holdUntil: 10,
+        upstream: async (r) => {
+          if (++arrived === 10) release();
+          await all;
+          return echo(r);
+        },
+      },
+    });
+    const receipts = await Promise.all(Array.from({ length: 10 }, () => ok(s.paid(URL_QUOTE))));
+    expect(receipts.every((r) => r.success && r.amount === "1000")).toBe(true);
+    expect(s.gateway.refusals.filter((c) => c !== "payment_required")).toEqual(Array(4).fill("stale_voucher"));
+    expect(s.gateway.accepted.slice(6).map((a) => a.cumulative)).toEqual(Array(4).fill(10_000n));
+    expect((await s.store.get(REF))!.signed).toBe("10000");
+    expect(s.gateway.books.get("1")).toEqual({ spent: 10_000n, accepted: 10_000n });
   });
 
   it.each([

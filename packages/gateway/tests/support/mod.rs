@@ -175,27 +175,7 @@ impl Rig {
 
     /// Opens a channel from `payer` to `payee` with an ed25519 key from `seed`.
     pub async fn open(&self, payer: &str, payee: &str, deposit: u128, life: u64, seed: u8) -> u64 {
-        let node = self.net.node(payer).expect("node");
-        let now = node.block_time().await.expect("time").seconds();
-        let out = self
-            .net
-            .execute(
-                payer,
-                &self.net.token,
-                &ExecuteMsg::OpenChannel {
-                    payee: payee.to_string(),
-                    amount: Uint128::new(deposit),
-                    expires_at: cosmwasm_std::Timestamp::from_seconds(now + life),
-                    signer: public_key(KeyType::Ed25519, &[seed; 32]).expect("key"),
-                    travel_rule_ref: None,
-                },
-            )
-            .await
-            .expect("open");
-        out.attribute("wasm-token_channel_opened", "channel")
-            .expect("channel id")
-            .parse()
-            .expect("id")
+        open_channel(&self.net, payer, payee, deposit, life, seed).await
     }
 
     /// The requirements the gateway publishes (from a 402).
@@ -215,23 +195,7 @@ impl Rig {
         cumulative: u128,
         seed: u8,
     ) -> PaymentPayload {
-        let v = Voucher {
-            chain_id: self.net.chain.chain_id.clone(),
-            token: req.asset.clone(),
-            channel_id: channel,
-            payee: req.pay_to.clone(),
-            cumulative: Uint128::new(cumulative),
-        };
-        PaymentPayload {
-            x402_version: X402_VERSION,
-            resource: None,
-            accepted: req.clone(),
-            payload: ChannelPayment {
-                channel_id: channel,
-                cumulative: Uint128::new(cumulative),
-                signature: sign(KeyType::Ed25519, &[seed; 32], &v).expect("sign"),
-            },
-        }
+        payment(&self.net.chain.chain_id, req, channel, cumulative, seed)
     }
 
     /// The gateway's books on `channel`.
@@ -318,4 +282,64 @@ pub fn code_of(headers: &HeaderMap) -> String {
 
 pub fn receipt_of(headers: &HeaderMap) -> SettlementResponse {
     decode_header(headers[PAYMENT_RESPONSE].to_str().expect("ascii")).expect("receipt")
+}
+
+/// Opens a channel from `payer` to `payee` on `net`, `deposit` for `life` seconds, with an
+/// ed25519 key from `seed`.
+pub async fn open_channel(
+    net: &Testnet,
+    payer: &str,
+    payee: &str,
+    deposit: u128,
+    life: u64,
+    seed: u8,
+) -> u64 {
+    let node = net.node(payer).expect("node");
+    let now = node.block_time().await.expect("time").seconds();
+    let out = net
+        .execute(
+            payer,
+            &net.token,
+            &ExecuteMsg::OpenChannel {
+                payee: payee.to_string(),
+                amount: Uint128::new(deposit),
+                expires_at: cosmwasm_std::Timestamp::from_seconds(now + life),
+                signer: public_key(KeyType::Ed25519, &[seed; 32]).expect("key"),
+                travel_rule_ref: None,
+            },
+        )
+        .await
+        .expect("open");
+    out.attribute("wasm-token_channel_opened", "channel")
+        .expect("channel id")
+        .parse()
+        .expect("id")
+}
+
+/// A payment of `cumulative` on `channel` of chain `chain_id`, signed with the key from
+/// `seed`, for `req`.
+pub fn payment(
+    chain_id: &str,
+    req: &PaymentRequirements,
+    channel: u64,
+    cumulative: u128,
+    seed: u8,
+) -> PaymentPayload {
+    let v = Voucher {
+        chain_id: chain_id.to_string(),
+        token: req.asset.clone(),
+        channel_id: channel,
+        payee: req.pay_to.clone(),
+        cumulative: Uint128::new(cumulative),
+    };
+    PaymentPayload {
+        x402_version: X402_VERSION,
+        resource: None,
+        accepted: req.clone(),
+        payload: ChannelPayment {
+            channel_id: channel,
+            cumulative: Uint128::new(cumulative),
+            signature: sign(KeyType::Ed25519, &[seed; 32], &v).expect("sign"),
+        },
+    }
 }
