@@ -126,6 +126,8 @@ pub trait Opener: Send + Sync {
 pub struct Life {
     pub closed: bool,
     pub closing: bool,
+    /// What the payer locked into it (deposit and top-ups).
+    pub deposit: u128,
 }
 
 /// Opens channels with the payer's wallet through the suite's chain client.
@@ -194,6 +196,7 @@ impl Opener for ChainOpener {
             Ok(ch) => Ok(Some(Life {
                 closed: ch.closed,
                 closing: ch.closing_at.is_some(),
+                deposit: ch.deposit.u128(),
             })),
             Err(e)
                 if e.downcast_ref::<farthing_cli::node::QueryError>()

@@ -98,7 +98,11 @@ async fn bridge(opener: ChainOpener) -> String {
                 |State(o): State<Arc<ChainOpener>>, Json(a): Json<Channel>| async move {
                     let life = o.status(int(&a.channel_id)?).await.map_err(fail)?;
                     Answer::Ok(Json(match life {
-                        Some(l) => json!({ "closed": l.closed, "closing": l.closing }),
+                        Some(l) => json!({
+                            "closed": l.closed,
+                            "closing": l.closing,
+                            "deposit": l.deposit.to_string(),
+                        }),
                         None => Value::Null,
                     }))
                 },

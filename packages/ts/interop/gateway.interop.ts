@@ -123,7 +123,7 @@ describe("payingFetch against farthing-gateway (Rust) on the real VM", () => {
     expect(caughtUp.signed).toBe(String(32n * PRICE));
 
     // The chain's word on the channel, through the opener: open.
-    expect(await opener.channelStatus({ channelId: record.channelId })).toEqual({ closed: false, closing: false });
+    expect(await opener.channelStatus({ channelId: record.channelId })).toEqual({ closed: false, closing: false, deposit: record.deposit });
     expect(await opener.channelStatus({ channelId: "987654" })).toBeNull();
     expect(opener.calls.filter((c) => c === "open")).toHaveLength(1);
     expect(opener.calls.filter((c) => c === "top-up").length).toBeGreaterThanOrEqual(1);

@@ -461,8 +461,10 @@ export interface ChannelOpener {
   /**
    * The channel as the chain has it (the token's `Channel` query), `null` when it does not
    * exist. Asked before a channel the gateway calls closing, closed or unknown is
-   * abandoned: the gateway's word alone must not make the wrapper lock a new deposit.
-   * Without it, such an answer is reported (`payment_refused`) and the channel kept.
+   * abandoned, after `over_deposit`, and before each top-up: the gateway's word alone must
+   * not make the wrapper lock anything, and a store behind the chain (a backup, a lost
+   * answer) catches up with the deposit instead of locking more. Without it, such answers
+   * are reported (`payment_refused`) and the channel kept.
    */
   channelStatus?(args: { channelId: string }): Promise<ChannelLife | null>;
 }
@@ -472,6 +474,8 @@ export interface ChannelLife {
   closed: boolean;
   /** `StartClose` was called: the settle period runs. */
   closing: boolean;
+  /** What the payer locked into it (deposit and top-ups), decimal. */
+  deposit: string;
 }
 
 /** The fee argument of the generated client's `openChannel`, `topUpChannel`, `extendChannel`. */
@@ -526,7 +530,7 @@ export function tokenOpener(
           async channelStatus({ channelId }: { channelId: string }): Promise<ChannelLife | null> {
             try {
               const c = await client.channel!({ channel: channelId });
-              return { closed: c.closed, closing: c.closing_at !== undefined && c.closing_at !== null };
+              return { closed: c.closed, closing: c.closing_at !== undefined && c.closing_at !== null, deposit: c.deposit };
             } catch (e) {
               // The token's query answers a missing channel with `channel <id> not found`.
               const text = e instanceof Error ? e.message : String(e);
@@ -581,6 +585,11 @@ export interface PayStore {
   /** The total locked into channels so far (deposits and top-ups), decimal; "0" at first. */
   locked(): Promise<string>;
   setLocked(total: string): Promise<void>;
+  /**
+   * Runs `work` alone among every user of the same storage (the budget's read-modify-write
+   * goes through it). Optional: without it, one lock per store object.
+   */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** A stable string for a ref (JSON of a tuple: no separator can be ambiguous). */
@@ -678,6 +687,13 @@ export class MemoryPayStore implements PayStore {
   }
 }
 
+/** In-process locks per Web Storage object (when there are no Web Locks). */
+const storageLocks = new WeakMap<StorageLike, Locks>();
+
+interface WebLocks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Browser store: one Web Storage item per channel (`prefix` + `channel:` + its key) and one
  * for the locked total (`prefix` + `locked`). By default `globalThis.localStorage`, which
@@ -736,6 +752,20 @@ export class WebStoragePayStore implements PayStore {
   }
   async setLocked(total: string): Promise<void> {
     this.storage.setItem(`${this.prefix}locked`, checkLocked(total, "setLocked"));
+  }
+  /**
+   * Across the page's tabs with the Web Locks API (`navigator.locks`, named by the prefix);
+   * without it, across the stores of this page on the same storage.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const web = (globalThis as { navigator?: { locks?: WebLocks } }).navigator?.locks;
+    if (web) return web.request(`${this.prefix}budget`, work);
+    let locks = storageLocks.get(this.storage);
+    if (!locks) {
+      locks = new Locks();
+      storageLocks.set(this.storage, locks);
+    }
+    return locks.run(this.prefix, work);
   }
 }
 
@@ -809,7 +839,14 @@ export class FilePayStore implements PayStore {
       c.locked = checked;
     });
   }
+  /** Across the stores of this process on the same file. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return budgetFileLocks.run(this.path, work);
+  }
 }
+
+/** The budget's locks of `FilePayStore`, per path (apart from the file's own write lock). */
+const budgetFileLocks = new Locks();
 
 // ---- payingFetch ----
 
@@ -867,9 +904,9 @@ export interface PayingFetchOptions {
 /** The default deposit policy: `max(minDeposit, amount * requests)`. */
 export function defaultDepositFor(requests = 100): (requirements: PaymentRequirements) => bigint {
   return (r) => {
-    const worth = BigInt(r.amount) * BigInt(requests);
-    const min = BigInt(r.extra.minDeposit);
-    return worth > min ? worth : min;
+    const worth = min(BigInt(r.amount) * BigInt(requests), U128_MAX);
+    const least = BigInt(r.extra.minDeposit);
+    return worth > least ? worth : least;
   };
 }
 
@@ -964,6 +1001,8 @@ function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 
+const U128_MAX = 2n ** 128n - 1n;
+
 class Payer {
   private readonly fetchImpl: FetchLike;
   private readonly budget: bigint;
@@ -990,7 +1029,13 @@ class Payer {
     }
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
     const policy = options.depositFor ?? defaultDepositFor();
-    this.depositFor = (r) => parseAmount(policy(r));
+    this.depositFor = (r) => {
+      try {
+        return parseAmount(policy(r));
+      } catch (e) {
+        throw new PayFetchError("invalid_options", `depositFor gave no amount (u128) for a price of ${r.amount}`, { cause: e });
+      }
+    };
     const f = options.fetch;
     this.fetchImpl = f ?? ((input, init) => globalThis.fetch(input, init));
   }
@@ -1064,7 +1109,9 @@ class Payer {
       try {
         response = await this.send(request, ticket, resource);
       } catch (e) {
-        this.finish(ticket, false); // it may have been charged
+        // No answer (a dropped connection, an abort): taken as not charged. If the gateway
+        // did charge it, the next voucher is `underpaid` and paid again from its `spent`.
+        this.finish(ticket, true);
         throw e;
       }
       if (response.status !== 402) {
@@ -1074,7 +1121,16 @@ class Payer {
         } catch {
           receipt = undefined;
         }
-        this.finish(ticket, receipt !== undefined && !receipt.success);
+        if (receipt === undefined) this.finish(ticket, false);
+        else if (!receipt.success) this.finish(ticket, true);
+        else {
+          const charged = BigInt(receipt.amount);
+          if (charged < ticket.price) {
+            // The price went down since the up-front price was learned.
+            this.finish(ticket, ticket.price - charged);
+            this.lowerPrice(route, ticket.requirements, charged);
+          } else this.finish(ticket, false);
+        }
         return response;
       }
       try {
@@ -1170,7 +1226,7 @@ class Payer {
       }
       case "over_deposit":
         once("top_up");
-        return this.afterOverDeposit(ticket, next, status);
+        return this.afterOverDeposit(ticket, next, refuse);
       default:
         return refuse();
     }
@@ -1189,13 +1245,26 @@ class Payer {
     return this.fetchImpl(new Request(copy, { headers }));
   }
 
-  /** The request is over: its price leaves the in-flight sum, and `expected` if it was not charged. */
-  private finish(ticket: Ticket, notCharged: boolean): void {
+  /**
+   * The request is over: its price leaves the in-flight sum, and what was not charged of
+   * it leaves `expected` (`notCharged`: all of it, or the part above the receipt's
+   * `amount`, read only downward: a receipt cannot make the payer owe more).
+   */
+  private finish(ticket: Ticket, notCharged: boolean | bigint): void {
     if (ticket.done) return;
     ticket.done = true;
     const b = ticket.books;
     b.inflight -= ticket.price;
-    if (notCharged) b.expected = max(0n, b.expected - ticket.price);
+    const back = notCharged === true ? ticket.price : notCharged === false ? 0n : notCharged;
+    b.expected = max(0n, b.expected - back);
+  }
+
+  /** The route's known price, lowered to what the gateway charged. */
+  private lowerPrice(route: string, paid: PaymentRequirements, charged: bigint): void {
+    const known = this.prices.get(route);
+    if (!known || payeeKeyOf(known.requirements) !== payeeKeyOf(paid)) return;
+    if (BigInt(known.requirements.amount) <= charged) return;
+    this.prices.set(route, { ...known, requirements: { ...known.requirements, amount: charged.toString() } });
   }
 
   /** The gateway's price differs from the one reserved (a stale up-front price). */
@@ -1343,6 +1412,8 @@ class Payer {
   }
 
   private budgetLock<T>(work: () => Promise<T>): Promise<T> {
+    const store = this.options.store;
+    if (store.exclusive) return store.exclusive(work);
     let locks = budgetLocks.get(this.options.store);
     if (!locks) {
       locks = new Locks();
@@ -1418,6 +1489,16 @@ class Payer {
 
   private async topUp(lane: Lane, requirements: PaymentRequirements, need: bigint): Promise<void> {
     const record = lane.record!;
+    if (this.options.opener.channelStatus) {
+      // The chain may already hold it (a store behind the chain): no second top-up.
+      const life = await this.chainChannel(record.channelId);
+      if (life === null || life.closed || life.closing) {
+        const reason = life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing";
+        return this.retire(lane, record.channelId, reason);
+      }
+      const onChain = BigInt(life.deposit);
+      if (onChain > BigInt(record.deposit)) return this.behind(lane, onChain);
+    }
     const amount = await this.reserve(max(this.depositFor(requirements), need), need);
     try {
       await this.options.opener.topUp({ channelId: record.channelId, amount: amount.toString() });
@@ -1474,29 +1555,66 @@ class Payer {
     this.options.onChannelRetired?.(copyRecord(record), reason);
   }
 
-  /** `over_deposit`: the chain's deposit (the gateway's view) is below the voucher. */
-  private async afterOverDeposit(ticket: Ticket, requirements: PaymentRequirements, status: ChannelStatus | undefined): Promise<Ticket> {
+  /**
+   * `over_deposit`: the gateway's view of the deposit is below the voucher. The chain is
+   * asked: its deposit covers the voucher (the gateway's cache was behind: the same voucher
+   * again), or a top-up never landed (top up what is missing), or the channel is gone (a
+   * new one). Without a chain query, the refusal is reported.
+   */
+  private async afterOverDeposit(ticket: Ticket, requirements: PaymentRequirements, refuse: () => never): Promise<Ticket> {
     const lane = ticket.lane;
+    const query = this.options.opener.channelStatus;
+    if (!query) return refuse();
     const moved = await this.laneLocks.run(lane.key, async () => {
       const record = lane.record;
       if (!record || record.channelId !== ticket.channelId) return true;
       const deposit = BigInt(record.deposit);
       if (deposit > ticket.deposit) return false; // topped up meanwhile
-      const onChain = status ? BigInt(status.deposit) : deposit;
-      if (ticket.cumulative <= onChain) {
-        // The gateway's cache was behind the chain (it reads it again on over_deposit).
-        record.deposit = max(deposit, onChain).toString();
-      } else {
-        record.deposit = onChain.toString();
-        await this.topUp(lane, requirements, ticket.cumulative - onChain);
+      const life = await this.chainChannel(record.channelId);
+      if (life === null || life.closed || life.closing) {
+        await this.retire(lane, record.channelId, life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing");
+        return true;
       }
-      await lane.writer.flush();
+      const onChain = BigInt(life.deposit);
+      if (onChain > deposit) await this.behind(lane, onChain);
+      else if (onChain < deposit) {
+        // A top-up that never landed (it stays counted in the budget).
+        record.deposit = onChain.toString();
+        await lane.writer.flush();
+      }
+      if (ticket.cumulative > BigInt(lane.record!.deposit)) {
+        await this.topUp(lane, requirements, ticket.cumulative - BigInt(lane.record!.deposit));
+      }
       ticket.deposit = BigInt(lane.record?.deposit ?? "0");
       return lane.record?.channelId !== ticket.channelId;
     });
     if (!moved) return ticket;
     this.finish(ticket, true);
     return this.allocate(requirements);
+  }
+
+  /** The channel on chain, through the opener (which has a query: checked by the caller). */
+  private async chainChannel(channelId: string): Promise<ChannelLife | null> {
+    try {
+      return await this.options.opener.channelStatus!.call(this.options.opener, { channelId });
+    } catch (e) {
+      throw await this.failed("the Channel query", e, 0n);
+    }
+  }
+
+  /**
+   * The chain holds more in the lane's channel than its record says (a store restored from
+   * a backup, a top-up whose answer was lost): the record and the budget's count catch up.
+   */
+  private async behind(lane: Lane, onChain: bigint): Promise<void> {
+    const record = lane.record!;
+    const more = onChain - BigInt(record.deposit);
+    await this.budgetLock(async () => {
+      const locked = BigInt(await this.options.store.locked());
+      await this.options.store.setLocked((locked + more).toString());
+    });
+    record.deposit = onChain.toString();
+    await lane.writer.flush();
   }
 }
 
