@@ -365,7 +365,7 @@ impl<O: Opener> PayingClient<O> {
             // Pay up front: the price of this route is known from an earlier 402.
             Some(req) => {
                 let payment = self.pay(&req, Pay::Next).await?;
-                let a = self.send(&method, &uri, &body, Some(&payment)).await?;
+                let a = self.paid_send(&method, &uri, &body, &req, &payment).await?;
                 sent = Some((req, payment));
                 a
             }
@@ -376,9 +376,21 @@ impl<O: Opener> PayingClient<O> {
         for round in 0..=ROUNDS {
             if answer.status != StatusCode::PAYMENT_REQUIRED {
                 if let (Some(r), Some((req, _))) = (&answer.receipt, &sent) {
+                    let price = req.amount.u128();
                     if !r.success {
                         // Not charged: the gateway holds the voucher as credit.
-                        self.refunded(req).await?;
+                        self.refunded(req, price).await?;
+                    } else if r.amount.u128() < price {
+                        // The price went down since it was learned: the difference is
+                        // credit, and the route's known price is the new one. (A receipt
+                        // is read downward only: it cannot make the payer owe more.)
+                        self.refunded(req, price - r.amount.u128()).await?;
+                        let mut lower = req.clone();
+                        lower.amount = r.amount;
+                        self.prices
+                            .lock()
+                            .map_err(|_| anyhow!("poisoned"))?
+                            .insert(route.clone(), lower);
                     }
                 }
                 return Ok(answer);
@@ -433,19 +445,39 @@ impl<O: Opener> PayingClient<O> {
                 }
                 _ => return Err(refused().into()),
             };
-            answer = self.send(&method, &uri, &body, Some(&payment)).await?;
+            answer = self.paid_send(&method, &uri, &body, &req, &payment).await?;
             sent = Some((req, payment));
         }
         Err(PayError::Refused("the gateway kept asking for payment".into()).into())
     }
 
-    /// The gateway did not charge a request on `req`'s channel.
-    async fn refunded(&self, req: &PaymentRequirements) -> Result<()> {
+    /// The gateway did not charge `amount` of a request on `req`'s channel.
+    async fn refunded(&self, req: &PaymentRequirements, amount: u128) -> Result<()> {
         let mut expected = self.expected.lock().map_err(|_| anyhow!("poisoned"))?;
         if let Some(e) = expected.get_mut(&key(req)) {
-            *e = e.saturating_sub(req.amount.u128());
+            *e = e.saturating_sub(amount);
         }
         Ok(())
+    }
+
+    /// Sends a paid request. Without an answer (a dropped connection) it is taken as not
+    /// charged: had the gateway charged it, the next voucher is `underpaid` and paid again
+    /// from the gateway's `spent`.
+    async fn paid_send(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        body: &Bytes,
+        req: &PaymentRequirements,
+        payment: &PaymentPayload,
+    ) -> Result<Paid> {
+        match self.send(method, uri, body, Some(payment)).await {
+            Ok(answer) => Ok(answer),
+            Err(e) => {
+                self.refunded(req, req.amount.u128()).await?;
+                Err(e)
+            }
+        }
     }
 
     fn choose(&self, required: &PaymentRequired) -> Result<PaymentRequirements> {

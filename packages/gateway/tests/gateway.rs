@@ -673,3 +673,40 @@ async fn get(
         .await
         .expect("request")
 }
+
+/// The publisher lowers the price from 1,000 to 100 (a restart with a new config). The
+/// client pays its known price (1,000) up front once; the receipt says 100 was charged:
+/// the difference is credit and the known price becomes 100. Ten requests at 100 end with
+/// exactly what was served signed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lowered_price_is_read_from_the_receipt_and_nothing_more_is_signed() {
+    let mut rig = Rig::start().await;
+    let client = rig.client(10_000_000);
+    for _ in 0..3 {
+        // One path: after its first 402 the client pays its known price up front.
+        expect_paid(&get(&client, &rig.url, "quote").await).expect("paid");
+    }
+    let mut config = rig.gw.config.clone();
+    for route in &mut config.routes {
+        if route.price.u128() == PRICE {
+            route.price = cosmwasm_std::Uint128::new(PRICE / 10);
+        }
+    }
+    rig.restart_with(config).await;
+    let mut charged = vec![];
+    for _ in 0..10 {
+        let paid = get(&client, &rig.url, "quote").await;
+        charged.push(expect_paid(&paid).expect("paid").amount.u128());
+    }
+    assert_eq!(charged, vec![PRICE / 10; 10]);
+    let book = client.book().await;
+    let state = book.channels.values().next().expect("channel");
+    assert_eq!(state.signed.u128(), 3 * PRICE + 10 * (PRICE / 10));
+    assert_eq!(
+        rig.books(state.channel).await,
+        Books {
+            spent: 4 * PRICE,
+            accepted: 4 * PRICE
+        }
+    );
+}
