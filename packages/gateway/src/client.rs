@@ -237,7 +237,7 @@ pub struct Paid {
 }
 
 /// Why the client gave up.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum PayError {
     #[error("[code=budget_exceeded] locking {wanted} more would pass the budget of {budget} ({locked} already locked)")]
     BudgetExceeded {

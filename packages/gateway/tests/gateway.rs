@@ -710,3 +710,57 @@ async fn a_lowered_price_is_read_from_the_receipt_and_nothing_more_is_signed() {
         }
     );
 }
+
+/// `max_price` is the most the client pays per request: a price exactly at it is paid, one
+/// above it is refused with `PriceTooHigh` before anything is opened or signed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_exactly_at_max_price_is_paid_and_one_above_is_refused_before_any_channel() {
+    use farthing_gateway::client::{
+        Book, ChainOpener, MemoryStore, PayError, PayingClient, Policy,
+    };
+    let rig = Rig::start().await;
+    let with_max = |max_price: u128| {
+        PayingClient::new(
+            ChainOpener {
+                node: rig.net.node(PAYER).expect("node"),
+                token: rig.net.token.clone(),
+            },
+            Policy {
+                network: network(&rig.net.chain.chain_id),
+                asset: rig.net.token.clone(),
+                budget: 10_000_000,
+                requests_per_deposit: 100,
+                extra_life_seconds: 86_400,
+                max_price,
+            },
+            Box::new(MemoryStore(std::sync::Mutex::new(Book::default()))),
+        )
+        .expect("client")
+    };
+    let frugal = with_max(PRICE - 1);
+    let err = frugal
+        .get(&format!("{}/paid/dear", rig.url))
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        err.downcast_ref::<PayError>(),
+        Some(&PayError::PriceTooHigh {
+            price: PRICE,
+            max: PRICE - 1
+        })
+    );
+    assert_eq!(
+        frugal.book().await,
+        Book::default(),
+        "nothing opened or locked"
+    );
+    assert_eq!(rig.hits("dear"), 0);
+
+    let exact = with_max(PRICE);
+    let paid = exact
+        .get(&format!("{}/paid/dear", rig.url))
+        .await
+        .expect("request");
+    assert_eq!(expect_paid(&paid).expect("paid").amount.u128(), PRICE);
+    assert_eq!(rig.hits("dear"), 1);
+}
