@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use axum::Router;
 use cosmwasm_std::{HexBinary, Uint128};
 use farthing_cli::node::Node;
-use farthing_gateway::client::{MemoryStore, Opener, PayingClient, Policy};
+use farthing_gateway::client::{MemoryStore, Opener, PayError, PayingClient, Policy};
 use farthing_gateway::config::RouteConfig;
 use farthing_gateway::protocol::{
     decode_header, encode_header, network, ChannelStatus, ChannelTerms, PaymentPayload,
@@ -200,6 +200,30 @@ async fn a_forged_proof_of_accepted_does_not_make_the_client_over_sign() {
     let state = book.channels.values().next().expect("one channel");
     assert_eq!(state.signed.u128(), 2 * PRICE);
     assert_eq!(book.locked.u128(), 100 * PRICE, "no top-up for the lie");
+}
+
+/// MONEY (client side): a gateway that keeps answering `underpaid` gets one resync per
+/// request, not one per answer: the client signs the request's price and one more, then
+/// reports the refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_underpaid_answers_get_one_resync_per_request() {
+    let fake = FakeGateway::start(Lie {
+        code: "underpaid",
+        times: 3,
+        spent: 2 * PRICE,
+        forge: None,
+    })
+    .await;
+    let client = fake_client(NoChain::default());
+    let err = client
+        .get(&format!("{}/anything", fake.url))
+        .await
+        .expect_err("refused");
+    assert!(matches!(
+        err.downcast_ref::<PayError>(),
+        Some(PayError::Refused(_))
+    ));
+    assert_eq!(fake.all_signed(), vec![PRICE, 2 * PRICE]);
 }
 
 /// MONEY (client side): each `over_deposit` answer makes the client sign the NEXT
