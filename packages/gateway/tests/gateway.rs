@@ -715,28 +715,9 @@ async fn a_lowered_price_is_read_from_the_receipt_and_nothing_more_is_signed() {
 /// above it is refused with `PriceTooHigh` before anything is opened or signed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_price_exactly_at_max_price_is_paid_and_one_above_is_refused_before_any_channel() {
-    use farthing_gateway::client::{
-        Book, ChainOpener, MemoryStore, PayError, PayingClient, Policy,
-    };
+    use farthing_gateway::client::{Book, PayError};
     let rig = Rig::start().await;
-    let with_max = |max_price: u128| {
-        PayingClient::new(
-            ChainOpener {
-                node: rig.net.node(PAYER).expect("node"),
-                token: rig.net.token.clone(),
-            },
-            Policy {
-                network: network(&rig.net.chain.chain_id),
-                asset: rig.net.token.clone(),
-                budget: 10_000_000,
-                requests_per_deposit: 100,
-                extra_life_seconds: 86_400,
-                max_price,
-            },
-            Box::new(MemoryStore(std::sync::Mutex::new(Book::default()))),
-        )
-        .expect("client")
-    };
+    let with_max = |max: u128| rig.client_with(Book::default(), |p| p.max_price = max);
     let frugal = with_max(PRICE - 1);
     let err = frugal
         .get(&format!("{}/paid/dear", rig.url))

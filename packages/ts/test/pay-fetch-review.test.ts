@@ -1,61 +1,25 @@
-// Adversarial review of payingFetch (a malicious or unlucky gateway, races, reloads).
-// The helpers (FakeChain, FakeOpener, MockGateway, setup) are copied from pay-fetch.test.ts.
-// Tests named `probe:` are attacks the code withstands; the others fail on a real hole.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Adversarial review of payingFetch (a malicious or unlucky gateway, races, reloads), on
+// the test bench of test/support/pay.ts. The first group are the holes the review found,
+// each a failing test before its fix; tests named `probe:` are attacks it withstood.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import {
   decodeHeader,
   encodeHeader,
-  FARTHING_SCHEME,
-  FilePayStore,
   generateSessionKey,
   MemoryPayStore,
-  parsePaymentPayload,
-  parsePaymentRequired,
-  parseSettlementResponse,
-  PayFetchError,
   signVoucher,
-  paymentErrorCode,
-  paymentReceipt,
-  payingFetch,
-  verifyVoucher,
   WebStoragePayStore,
-  type ChannelOpener,
-  type ChannelStatus,
   type FetchLike,
-  type PaidChannelRecord,
-  type PaymentPayload,
-  type PaymentRequired,
-  type PaymentRequirements,
-  type PayStore,
   type SettlementResponse,
-  type SignerKey,
-  type StorageLike,
 } from "../src/index";
 
 import {
-  CHAIN,
-  NETWORK,
   TOKEN,
   PAYEE,
-  NOW,
-  MIN_EXPIRY,
-  LIFETIME,
-  PRICE,
-  type ChainChannel,
-  type ChannelSource,
-  FakeChain,
-  type OpenerCall,
-  FakeOpener,
   type GatewayOptions,
-  type Books,
-  Refusal,
   MockGateway,
-  echo,
   FakeStorage,
   codeOf,
   URL_QUOTE,

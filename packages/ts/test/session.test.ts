@@ -22,29 +22,11 @@ import {
   type StorageLike,
 } from "../src/index";
 
+import { FakeStorage } from "./support/storage";
+
 const CHAIN = "farthing-1";
 const TOKEN = "cosmwasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s4hmalr";
 const PAYEE = "cosmwasm1vz4nx0fy3yvpd0t2xt5fvzw6xwwhsy7w7whqxvjwmy2dfhl3ztjqmx2v4n";
-
-/** A Storage that keeps its items in a Map, with the Web Storage API's shape. */
-class FakeStorage implements StorageLike {
-  readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 /** Awaits `p`, expects it to reject with a `SessionError` or `VoucherError`, returns the code. */
 async function codeOf(p: Promise<unknown>): Promise<string> {

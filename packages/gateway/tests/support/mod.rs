@@ -151,19 +151,30 @@ impl Rig {
 
     /// A paying client for `PAYER` whose store holds `book` (a backup, say).
     pub fn client_from(&self, budget: u128, book: Book) -> PayingClient<ChainOpener> {
+        self.client_with(book, |p| p.budget = budget)
+    }
+
+    /// A paying client for `PAYER` over `book`, its policy changed by `tune`.
+    pub fn client_with(
+        &self,
+        book: Book,
+        tune: impl FnOnce(&mut Policy),
+    ) -> PayingClient<ChainOpener> {
+        let mut policy = Policy {
+            network: network(&self.net.chain.chain_id),
+            asset: self.net.token.clone(),
+            budget: 10_000_000,
+            requests_per_deposit: 100,
+            extra_life_seconds: 86_400,
+            max_price: 1_000_000,
+        };
+        tune(&mut policy);
         PayingClient::new(
             ChainOpener {
                 node: self.net.node(PAYER).expect("node"),
                 token: self.net.token.clone(),
             },
-            Policy {
-                network: network(&self.net.chain.chain_id),
-                asset: self.net.token.clone(),
-                budget,
-                requests_per_deposit: 100,
-                extra_life_seconds: 86_400,
-                max_price: 1_000_000,
-            },
+            policy,
             Box::new(MemoryStore(Mutex::new(book))),
         )
         .expect("client")

@@ -8,22 +8,12 @@ import {
   decodeHeader,
   encodeHeader,
   FARTHING_SCHEME,
-  FilePayStore,
-  generateSessionKey,
-  KycRegistryClient,
   MemoryPayStore,
-  MicropayTokenClient,
   parsePaymentPayload,
-  parsePaymentRequired,
-  parseSettlementResponse,
   PayFetchError,
-  signVoucher,
-  paymentErrorCode,
   paymentReceipt,
   payingFetch,
-  tokenOpener,
   verifyVoucher,
-  WebStoragePayStore,
   type ChannelOpener,
   type ChannelStatus,
   type FetchLike,
@@ -34,7 +24,6 @@ import {
   type PayStore,
   type SettlementResponse,
   type SignerKey,
-  type StorageLike,
 } from "../../src/index";
 
 export const CHAIN = "farthing-1";
@@ -366,24 +355,7 @@ export async function echo(request: Request): Promise<Response> {
 
 // ---- helpers ----
 
-export class FakeStorage implements StorageLike {
-  readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
+export { FakeStorage } from "./storage";
 
 export async function codeOf(p: Promise<unknown>): Promise<{ code: string; error: PayFetchError }> {
   try {
