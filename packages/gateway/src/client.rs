@@ -185,27 +185,12 @@ impl Opener for ChainOpener {
     }
 
     async fn status(&self, channel: u64) -> Result<Option<Life>> {
-        let answer: Result<farthing_types::token::Channel> = self
-            .node
-            .smart(
-                &self.token,
-                &farthing_types::token::QueryMsg::Channel { channel },
-            )
-            .await;
-        match answer {
-            Ok(ch) => Ok(Some(Life {
-                closed: ch.closed,
-                closing: ch.closing_at.is_some(),
-                deposit: ch.deposit.u128(),
-            })),
-            Err(e)
-                if e.downcast_ref::<farthing_cli::node::QueryError>()
-                    .is_some_and(|q| q.log.contains(&format!("channel {channel} not found"))) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
+        let ch = crate::server::channel_on_chain(&self.node, &self.token, channel).await?;
+        Ok(ch.map(|ch| Life {
+            closed: ch.closed,
+            closing: ch.closing_at.is_some(),
+            deposit: ch.deposit.u128(),
+        }))
     }
 }
 

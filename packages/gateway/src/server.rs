@@ -246,22 +246,8 @@ impl Gateway {
     /// Reads channel `id` from the chain (`None`: no such channel).
     pub async fn read_channel(&self, id: u64) -> Result<Option<Fetched>> {
         self.metrics.channel_reads.inc();
-        let answer: Result<Channel> = self
-            .node
-            .smart(&self.terms.token, &QueryMsg::Channel { channel: id })
-            .await;
-        let ch = match answer {
-            Ok(ch) => ch,
-            Err(e) => {
-                // The token answers `channel <id> not found`.
-                let missing = e
-                    .downcast_ref::<QueryError>()
-                    .is_some_and(|q| q.log.contains(&format!("channel {id} not found")));
-                if missing {
-                    return Ok(None);
-                }
-                return Err(e);
-            }
+        let Some(ch) = channel_on_chain(&self.node, &self.terms.token, id).await? else {
+            return Ok(None);
         };
         let chain_time = self.node.block_time().await?.seconds();
         let blocked = self.claim_blocked(&ch.payer, &ch.payee).await?;
@@ -332,6 +318,19 @@ impl Gateway {
             }
             _ => None,
         })
+    }
+
+    /// Reads channel `id` into `slot` for a request: `unknown_channel` when the chain has
+    /// no such channel, `chain_unavailable` (503) when it cannot be read.
+    async fn reread(&self, id: u64, slot: &mut Slot) -> std::result::Result<(), Refusal> {
+        match self.refresh_slot(id, slot).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Refusal::payment(
+                "unknown_channel",
+                format!("channel {id} does not exist on this token"),
+            )),
+            Err(e) => Err(chain_unavailable(id, &e)),
+        }
     }
 
     /// Reads channel `id` into `slot`; `false` when the chain has no such channel.
@@ -442,16 +441,8 @@ impl Gateway {
         let cache = Duration::from_secs(self.config.payment.cache_seconds);
         let mut fresh = false;
         if s.fetched.as_ref().map_or(true, |f| f.at.elapsed() >= cache) {
-            match self.refresh_slot(p.channel_id, &mut s).await {
-                Ok(true) => fresh = true,
-                Ok(false) => {
-                    return Err(Refusal::payment(
-                        "unknown_channel",
-                        format!("channel {} does not exist on this token", p.channel_id),
-                    ))
-                }
-                Err(e) => return Err(chain_unavailable(p.channel_id, &e)),
-            }
+            self.reread(p.channel_id, &mut s).await?;
+            fresh = true;
         }
         let books = loop {
             let Some(f) = s.fetched.as_ref() else {
@@ -488,16 +479,7 @@ impl Gateway {
                 // The payer may have topped up or extended since the read.
                 Err(Reject::OverDeposit { .. } | Reject::Expiring { .. }) if !fresh => {
                     fresh = true;
-                    match self.refresh_slot(p.channel_id, &mut s).await {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            return Err(Refusal::payment(
-                                "unknown_channel",
-                                format!("channel {} does not exist on this token", p.channel_id),
-                            ))
-                        }
-                        Err(e) => return Err(chain_unavailable(p.channel_id, &e)),
-                    }
+                    self.reread(p.channel_id, &mut s).await?;
                 }
                 Err(e) => {
                     self.metrics.rejected.with_label_values(&[e.code()]).inc();
@@ -631,6 +613,21 @@ impl Gateway {
             spent: Uint128::new(books.spent),
             accepted: Uint128::new(books.accepted),
         }
+    }
+}
+
+/// Channel `id` of `token` as the chain has it; `None` when there is no such channel (the
+/// token answers `channel <id> not found`).
+pub async fn channel_on_chain(node: &Node, token: &str, id: u64) -> Result<Option<Channel>> {
+    match node.smart(token, &QueryMsg::Channel { channel: id }).await {
+        Ok(ch) => Ok(Some(ch)),
+        Err(e)
+            if e.downcast_ref::<QueryError>()
+                .is_some_and(|q| q.log.contains(&format!("channel {id} not found"))) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
