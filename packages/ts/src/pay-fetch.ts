@@ -54,6 +54,7 @@ import {
   parseSignerKey,
   publicKey,
   signVoucher,
+  U128_MAX,
   verifyVoucher,
   type KeyType,
   type SignerKey,
@@ -324,6 +325,9 @@ class Shape {
       this.fail(`${this.what}: ${field} is not a decimal channel id (u64)`);
     }
   }
+  hex(o: Json, field: string, what: string): void {
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(this.string(o, field))) this.fail(`${what} is not hex`);
+  }
   seconds(o: Json, field: string): void {
     const v = o[field];
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
@@ -349,9 +353,7 @@ function checkStatus(s: Shape, v: unknown): void {
   s.channelId(c, "id");
   s.amount(c, "spent");
   s.amount(c, "accepted");
-  if (c.acceptedSignature !== undefined && c.acceptedSignature !== null) {
-    if (!/^(?:[0-9a-fA-F]{2})*$/.test(s.string(c, "acceptedSignature"))) s.fail("extra.channel.acceptedSignature is not hex");
-  }
+  if (c.acceptedSignature !== undefined && c.acceptedSignature !== null) s.hex(c, "acceptedSignature", "extra.channel.acceptedSignature");
   s.amount(c, "deposit");
   s.seconds(c, "expiresAt");
 }
@@ -409,7 +411,7 @@ export function parsePaymentPayload(value: unknown): PaymentPayload {
   const p = s.object(o.payload, "payload");
   s.channelId(p, "channelId");
   s.amount(p, "cumulative");
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(s.string(p, "signature"))) s.fail("payload.signature is not hex");
+  s.hex(p, "signature", "payload.signature");
   return value as PaymentPayload;
 }
 
@@ -990,6 +992,13 @@ class Lane {
  */
 const RECOVERY_LIMITS: Record<string, number> = { resend: 4 };
 
+/** Why a channel the chain reports can no longer be paid on, or `undefined` if it can. */
+function goneReason(life: ChannelLife | null): string | undefined {
+  if (life === null) return "channel_not_found";
+  if (life.closed) return "channel_closed";
+  return life.closing ? "channel_closing" : undefined;
+}
+
 const CHANNEL_GONE = new Set(["channel_closed", "channel_closing", "channel_not_found"]);
 const budgetLocks = new WeakMap<PayStore, Locks>();
 
@@ -1000,8 +1009,6 @@ function max(a: bigint, b: bigint): bigint {
 function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
-
-const U128_MAX = 2n ** 128n - 1n;
 
 class Payer {
   private readonly fetchImpl: FetchLike;
@@ -1210,16 +1217,9 @@ class Payer {
       case "unknown_channel": {
         once("reopen");
         // Only the chain's word retires a channel.
-        const query = this.options.opener.channelStatus;
-        if (!query) return refuse();
-        let life: ChannelLife | null;
-        try {
-          life = await query.call(this.options.opener, { channelId: ticket.channelId });
-        } catch (e) {
-          throw await this.failed("the Channel query", e, 0n);
-        }
-        if (life !== null && !life.closed && !life.closing) return refuse();
-        const reason = life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing";
+        if (!this.options.opener.channelStatus) return refuse();
+        const reason = goneReason(await this.chainChannel(ticket.channelId));
+        if (reason === undefined) return refuse();
         await this.laneLocks.run(ticket.lane.key, () => this.retire(ticket.lane, ticket.channelId, reason));
         this.finish(ticket, true);
         return this.allocate(next);
@@ -1405,9 +1405,14 @@ class Payer {
   }
 
   private release(amount: bigint): Promise<void> {
+    return this.addLocked(-amount);
+  }
+
+  /** Moves the budget's count by `delta` (never below 0). */
+  private addLocked(delta: bigint): Promise<void> {
     return this.budgetLock(async () => {
       const locked = BigInt(await this.options.store.locked());
-      await this.options.store.setLocked(max(0n, locked - amount).toString());
+      await this.options.store.setLocked(max(0n, locked + delta).toString());
     });
   }
 
@@ -1492,11 +1497,9 @@ class Payer {
     if (this.options.opener.channelStatus) {
       // The chain may already hold it (a store behind the chain): no second top-up.
       const life = await this.chainChannel(record.channelId);
-      if (life === null || life.closed || life.closing) {
-        const reason = life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing";
-        return this.retire(lane, record.channelId, reason);
-      }
-      const onChain = BigInt(life.deposit);
+      const gone = goneReason(life);
+      if (gone !== undefined) return this.retire(lane, record.channelId, gone);
+      const onChain = BigInt(life!.deposit);
       if (onChain > BigInt(record.deposit)) return this.behind(lane, onChain);
     }
     const amount = await this.reserve(max(this.depositFor(requirements), need), need);
@@ -1571,11 +1574,12 @@ class Payer {
       const deposit = BigInt(record.deposit);
       if (deposit > ticket.deposit) return false; // topped up meanwhile
       const life = await this.chainChannel(record.channelId);
-      if (life === null || life.closed || life.closing) {
-        await this.retire(lane, record.channelId, life === null ? "channel_not_found" : life.closed ? "channel_closed" : "channel_closing");
+      const gone = goneReason(life);
+      if (gone !== undefined) {
+        await this.retire(lane, record.channelId, gone);
         return true;
       }
-      const onChain = BigInt(life.deposit);
+      const onChain = BigInt(life!.deposit);
       if (onChain > deposit) await this.behind(lane, onChain);
       else if (onChain < deposit) {
         // A top-up that never landed (it stays counted in the budget).
@@ -1608,11 +1612,7 @@ class Payer {
    */
   private async behind(lane: Lane, onChain: bigint): Promise<void> {
     const record = lane.record!;
-    const more = onChain - BigInt(record.deposit);
-    await this.budgetLock(async () => {
-      const locked = BigInt(await this.options.store.locked());
-      await this.options.store.setLocked((locked + more).toString());
-    });
+    await this.addLocked(onChain - BigInt(record.deposit));
     record.deposit = onChain.toString();
     await lane.writer.flush();
   }
