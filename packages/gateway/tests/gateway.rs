@@ -8,7 +8,7 @@ use farthing_gateway::client::expect_paid;
 use farthing_gateway::ledger::Books;
 use farthing_gateway::protocol::network;
 use farthing_gateway::testnet::{address, OPERATOR, PAYER, PAYER_2, PUBLISHER};
-use farthing_types::token::{ExecuteMsg, Role};
+use farthing_types::token::ExecuteMsg;
 use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,28 +454,7 @@ async fn a_frozen_payer_does_not_block_the_settlement_of_other_channels() {
         }
     }
     // The issuer freezes the second payer: its channel cannot be claimed for now.
-    rig.net
-        .execute(
-            OPERATOR,
-            &rig.net.token,
-            &ExecuteMsg::GrantRole {
-                role: Role::Freezer,
-                address: address(OPERATOR),
-            },
-        )
-        .await
-        .expect("grant");
-    rig.net
-        .execute(
-            OPERATOR,
-            &rig.net.token,
-            &ExecuteMsg::Freeze {
-                address: address(PAYER_2),
-                reason: "investigation".into(),
-            },
-        )
-        .await
-        .expect("freeze");
+    rig.freeze(PAYER_2, "investigation").await;
     let mut settler = rig.settler();
     let pass = settler.pass(true).await.expect("pass");
     assert_eq!(pass.claimed, vec![(a, 3 * PRICE)]);

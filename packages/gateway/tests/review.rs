@@ -382,28 +382,7 @@ async fn a_frozen_payer_is_refused_service() {
         .await;
     let (s, _, _) = raw(&rig.url, "/paid/x", Some(&rig.payment(&req, ch, PRICE, 1))).await;
     assert_eq!(s, OK);
-    rig.net
-        .execute(
-            OPERATOR,
-            &rig.net.token,
-            &ExecuteMsg::GrantRole {
-                role: Role::Freezer,
-                address: address(OPERATOR),
-            },
-        )
-        .await
-        .expect("grant");
-    rig.net
-        .execute(
-            OPERATOR,
-            &rig.net.token,
-            &ExecuteMsg::Freeze {
-                address: address(PAYER),
-                reason: "sanctions".into(),
-            },
-        )
-        .await
-        .expect("freeze");
+    rig.freeze(PAYER, "sanctions").await;
     let mut served = 0;
     for i in 2..=11 {
         let (s, _, _) = raw(

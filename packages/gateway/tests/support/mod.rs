@@ -189,6 +189,33 @@ impl Rig {
         open_channel(&self.net, payer, payee, deposit, life, seed).await
     }
 
+    /// The operator takes the freezer role and freezes `who` (a test path) for `reason`.
+    pub async fn freeze(&self, who: &str, reason: &str) {
+        let operator = testnet::OPERATOR;
+        self.net
+            .execute(
+                operator,
+                &self.net.token,
+                &ExecuteMsg::GrantRole {
+                    role: farthing_types::token::Role::Freezer,
+                    address: testnet::address(operator),
+                },
+            )
+            .await
+            .expect("grant");
+        self.net
+            .execute(
+                operator,
+                &self.net.token,
+                &ExecuteMsg::Freeze {
+                    address: testnet::address(who),
+                    reason: reason.into(),
+                },
+            )
+            .await
+            .expect("freeze");
+    }
+
     /// The requirements the gateway publishes (from a 402).
     pub async fn requirements(&self) -> PaymentRequirements {
         let (status, headers, _) = raw(&self.url, "/paid/x", None).await;
