@@ -109,13 +109,7 @@ async fn bridge(opener: ChainOpener) -> String {
             ),
         )
         .with_state(Arc::new(opener));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, _) = listen(app).await;
     url
 }
 

@@ -507,13 +507,7 @@ async fn normalizing_upstream() -> (String, Arc<Mutex<Vec<String>>>) {
             },
         )
         .with_state(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, _) = listen(app).await;
     (url, seen)
 }
 
@@ -881,13 +875,7 @@ impl FakeGateway {
                     },
                 )
                 .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (url, _) = listen(app).await;
         FakeGateway { url, signed }
     }
 
@@ -963,13 +951,7 @@ impl RpcProxy {
                 },
             )
             .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (url, _) = listen(app).await;
         RpcProxy { url, down }
     }
 }
@@ -986,13 +968,6 @@ async fn gateway_through(rig: &Rig, rpc: &str) -> (String, Arc<Gateway>) {
     node.set_poll_interval(Duration::from_millis(20));
     let store = Store::open(&config.database(), config.gateway.durability).expect("store");
     let gw = Gateway::new(config, node, store).await.expect("gateway");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let app = gw.router();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, _) = listen(gw.router()).await;
     (url, gw)
 }

@@ -70,14 +70,7 @@ pub async fn upstream() -> (String, Upstream) {
     let app = Router::new()
         .route("/paid/{*rest}", any(serve_upstream))
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}"), seen)
+    (listen(app).await.0, seen)
 }
 
 pub const PRICE: u128 = 1_000;
@@ -275,15 +268,20 @@ async fn serve(
     let store = Store::open(&config.database(), config.gateway.durability).expect("store");
     let node = net.node(PUBLISHER).expect("node");
     let gw = Gateway::new(config, node, store).await.expect("gateway");
+    let (url, server) = listen(gw.router()).await;
+    (gw, url, server)
+}
+
+/// Serves `app` on a free local port: its base URL, and the server's task.
+pub async fn listen(app: Router) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
-    let app = gw.router();
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (gw, format!("http://{addr}"), server)
+    (format!("http://{addr}"), server)
 }
 
 /// A request with an optional payment: status, headers, body.
